@@ -1,0 +1,208 @@
+// `inferfoundry benchmark`: the same model on several runtimes, one measuring loop, one table.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "bench/benchmark.h"
+#include "bench/environment.h"
+#include "bench/inputs.h"
+#include "cli/command.h"
+#include "core/error.h"
+#include "report/json_format.h"
+#include "report/reporters.h"
+
+namespace inferfoundry::cli {
+namespace {
+
+struct BenchmarkOptions {
+  std::string model;
+  std::string runtimes = "onnx";
+  std::string shapes, min_shapes, max_shapes;
+  int64_t warmup = 10;
+  int64_t iterations = 100;
+  std::string duration;
+  uint64_t seed = 42;
+  std::string int_range;
+  std::string inputs_dir;
+  std::string output;
+  int threads = 0;
+  std::string precision = "fp32";
+  std::string cache_dir;
+  bool include_transfers = false;
+  std::vector<std::string> runtime_options;
+  bool quiet = false;
+};
+
+class BenchmarkCommand : public Command {
+ public:
+  CLI::App* attach(CLI::App& app) override {
+    auto* cmd = app.add_subcommand("benchmark", "Benchmark a model on one or more runtimes and compare them");
+    cmd->add_option("--model,-m", o_.model, "ONNX model file")->required();
+    cmd->add_option("--runtimes,-r", o_.runtimes, "Comma list of runtimes, or 'all'; the first is the baseline")
+        ->capture_default_str();
+    cmd->add_option("--shapes", o_.shapes, "Input shapes: NAME:1x3x224x224,... (NAME may be a symbolic dimension: batch:8)");
+    cmd->add_option("--min-shapes", o_.min_shapes, "Smallest shapes of a dynamic-shape profile (runtimes that build engines)");
+    cmd->add_option("--max-shapes", o_.max_shapes, "Largest shapes of a dynamic-shape profile");
+    cmd->add_option("--warmup", o_.warmup, "Untimed runs before timing")->check(CLI::NonNegativeNumber)->capture_default_str();
+    cmd->add_option("--iterations,-n", o_.iterations, "Least number of timed runs")->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--duration", o_.duration, "Least time to spend in timed runs, like 10s (default 1s unless --iterations is given)");
+    cmd->add_option("--seed", o_.seed, "Seed of the synthetic inputs")->capture_default_str();
+    cmd->add_option("--int-range", o_.int_range, "Range of synthetic integer inputs, MIN:MAX (default 0:1000)");
+    cmd->add_option("--inputs", o_.inputs_dir, "Folder of input_K.pb TensorProto files instead of synthetic inputs");
+    cmd->add_option("--output,-o", o_.output, "Write the results as JSON to this file");
+    cmd->add_option("--threads", o_.threads, "CPU threads per runtime (0 = runtime default)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--precision", o_.precision, "fp32, fp16 or int8 (runtimes that convert models)")
+        ->check(CLI::IsMember({"fp32", "fp16", "int8"}))->capture_default_str();
+    cmd->add_option("--cache-dir", o_.cache_dir, "Cache folder for engines and plans (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)");
+    cmd->add_flag("--include-transfers", o_.include_transfers, "GPU runtimes: time host<->device copies in every run");
+    cmd->add_option("--option", o_.runtime_options, "Runtime-specific option KEY=VALUE (repeatable)");
+    cmd->add_flag("--quiet,-q", o_.quiet, "Print only the table");
+    cmd_ = cmd;
+    return cmd;
+  }
+
+  int run(const RuntimeRegistry& registry) override;
+
+ private:
+  RunPlan run_plan() const;
+  RuntimeOptions runtime_options() const;
+  InputSpec input_spec() const;
+  nlohmann::json config_json(const std::vector<const Runtime*>& runtimes, const std::vector<Tensor>& inputs) const;
+
+  BenchmarkOptions o_;
+  CLI::App* cmd_ = nullptr;
+};
+
+RunPlan BenchmarkCommand::run_plan() const {
+  RunPlan plan;
+  plan.warmup_runs = o_.warmup;
+  const bool iterations_given = cmd_->count("--iterations") > 0;
+  const bool duration_given = !o_.duration.empty();
+  plan.min_iterations = iterations_given ? o_.iterations : (duration_given ? 10 : 100);
+  plan.min_duration_s = duration_given ? parse_duration_s(o_.duration) : (iterations_given ? 0.0 : 1.0);
+  return plan;
+}
+
+RuntimeOptions BenchmarkCommand::runtime_options() const {
+  RuntimeOptions options;
+  options.threads = o_.threads;
+  options.precision = o_.precision;
+  if (!o_.shapes.empty()) options.shapes = parse_shape_list(o_.shapes);
+  if (!o_.min_shapes.empty()) options.min_shapes = parse_shape_list(o_.min_shapes);
+  if (!o_.max_shapes.empty()) options.max_shapes = parse_shape_list(o_.max_shapes);
+  options.cache_dir = o_.cache_dir;
+  options.include_transfers = o_.include_transfers;
+  for (const auto& item : o_.runtime_options) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) fail(ErrorKind::kUsage, "invalid --option '{}': expected KEY=VALUE", item);
+    options.extra[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return options;
+}
+
+InputSpec BenchmarkCommand::input_spec() const {
+  InputSpec spec;
+  spec.seed = o_.seed;
+  if (!o_.shapes.empty()) spec.shapes = parse_shape_list(o_.shapes);
+  if (!o_.int_range.empty()) {
+    const auto colon = o_.int_range.find(':', 1);
+    try {
+      if (colon == std::string::npos) throw std::invalid_argument("no colon");
+      size_t used = 0;
+      spec.int_min = std::stoll(o_.int_range.substr(0, colon), &used);
+      spec.int_max = std::stoll(o_.int_range.substr(colon + 1), &used);
+    } catch (const std::exception&) {
+      fail(ErrorKind::kUsage, "invalid --int-range '{}': expected MIN:MAX like 0:32000", o_.int_range);
+    }
+  }
+  return spec;
+}
+
+nlohmann::json BenchmarkCommand::config_json(const std::vector<const Runtime*>& runtimes,
+                                             const std::vector<Tensor>& inputs) const {
+  const RunPlan plan = run_plan();
+  nlohmann::json names = nlohmann::json::array();
+  for (const Runtime* runtime : runtimes) names.push_back(runtime->name());
+  nlohmann::json input_list = nlohmann::json::array();
+  for (const auto& input : inputs) {
+    input_list.push_back({{"name", input.name()}, {"shape", format_shape(input.shape())}, {"dtype", dtype_name(input.dtype())}});
+  }
+  return {{"runtimes", names},
+          {"baseline", names.empty() ? "" : names[0]},
+          {"warmup_runs", plan.warmup_runs},
+          {"min_iterations", plan.min_iterations},
+          {"min_duration_s", plan.min_duration_s},
+          {"seed", o_.seed},
+          {"input_source", o_.inputs_dir.empty() ? "synthetic" : o_.inputs_dir},
+          {"inputs", input_list},
+          {"threads", o_.threads},
+          {"precision", o_.precision},
+          {"include_transfers", o_.include_transfers}};
+}
+
+nlohmann::json settings_json(const RuntimeOptions& options) {
+  nlohmann::json shapes = nlohmann::json::object();
+  for (const auto& [name, shape] : options.shapes) shapes[name] = format_shape(shape);
+  return {{"threads", options.threads}, {"precision", options.precision}, {"shapes", shapes},
+          {"include_transfers", options.include_transfers}, {"options", options.extra}};
+}
+
+ProgressFn progress_printer(const std::string& runtime) {
+  if (!isatty(fileno(stderr))) return {};
+  return [runtime](int64_t runs, double elapsed_s) {
+    if (elapsed_s < 1.0) return;  // short runs stay quiet
+    fmt::print(stderr, "\r  {}: {} runs, {:.1f} s   ", runtime, runs, elapsed_s);
+    std::fflush(stderr);
+  };
+}
+
+int exit_status(const BenchmarkReport& report) {
+  bool failed = false, check_failed = false, unavailable = false;
+  for (const auto& r : report.results) {
+    failed = failed || r.status == RunStatus::kFailed;
+    unavailable = unavailable || r.status == RunStatus::kUnavailable;
+    check_failed = check_failed || (r.accuracy && !r.accuracy->passed);
+  }
+  if (failed) return exit_code::kRuntimeFailed;
+  if (check_failed) return exit_code::kCheckFailed;
+  if (unavailable) return exit_code::kUnavailable;
+  return exit_code::kOk;
+}
+
+int BenchmarkCommand::run(const RuntimeRegistry& registry) {
+  const auto runtimes = registry.resolve(o_.runtimes);
+  if (runtimes.empty()) fail(ErrorKind::kUnavailable, "no runtime is available on this machine");
+  const RunPlan plan = run_plan();
+  const RuntimeOptions options = runtime_options();
+  if (!o_.output.empty()) check_writable(o_.output);
+
+  const Model model = Model::load(o_.model);
+  const std::vector<Tensor> inputs = o_.inputs_dir.empty() ? synthesize_inputs(model, input_spec()) : load_inputs(model, o_.inputs_dir);
+
+  BenchmarkReport report;
+  report.model = model.display_name();
+  report.model_path = o_.model;
+  report.environment = collect_environment(runtimes);
+  report.config = config_json(runtimes, inputs);
+  for (const Runtime* runtime : runtimes) {
+    RuntimeResult result = benchmark_runtime(*runtime, model, inputs, options, plan, progress_printer(runtime->name()));
+    if (isatty(fileno(stderr))) fmt::print(stderr, "\r\033[K");
+    result.settings = settings_json(options);
+    report.results.push_back(std::move(result));
+  }
+
+  fmt::print("{}", render_text(report));
+  if (!o_.output.empty()) {
+    save_report(o_.output, report);
+    if (!o_.quiet) fmt::print("results written to {}\n", o_.output);
+  }
+  return exit_status(report);
+}
+
+}  // namespace
+
+std::unique_ptr<Command> make_benchmark_command() { return std::make_unique<BenchmarkCommand>(); }
+
+}  // namespace inferfoundry::cli

@@ -1,0 +1,85 @@
+#include "core/file_io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace inferfoundry {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Owns a file descriptor and the temp path; removes the temp file unless committed.
+class TempFile {
+ public:
+  explicit TempFile(const fs::path& target) : path_(target.string() + ".tmp-XXXXXX") {
+    fd_ = mkstemp(path_.data());
+    if (fd_ < 0) fail(ErrorKind::kOutput, "cannot write {}: {}", target.string(), std::strerror(errno));
+  }
+  ~TempFile() {
+    if (fd_ >= 0) close(fd_);
+    if (!committed_) unlink(path_.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  void write_all(std::string_view bytes, const fs::path& target) {
+    while (!bytes.empty()) {
+      const ssize_t written = ::write(fd_, bytes.data(), bytes.size());
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        fail(ErrorKind::kOutput, "cannot write {}: {}", target.string(), std::strerror(errno));
+      }
+      bytes.remove_prefix(static_cast<size_t>(written));
+    }
+    if (fsync(fd_) != 0 || close(fd_) != 0) {
+      fd_ = -1;
+      fail(ErrorKind::kOutput, "cannot write {}: {}", target.string(), std::strerror(errno));
+    }
+    fd_ = -1;
+  }
+
+  void commit(const fs::path& target) {
+    // mkstemp creates 0600; results are ordinary user files.
+    fchmodat(AT_FDCWD, path_.c_str(), 0644, 0);
+    if (std::rename(path_.c_str(), target.c_str()) != 0) {
+      fail(ErrorKind::kOutput, "cannot write {}: {}", target.string(), std::strerror(errno));
+    }
+    committed_ = true;
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+}  // namespace
+
+void write_file_atomically(const fs::path& path, std::string_view bytes) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) fail(ErrorKind::kOutput, "cannot write {}: it is a directory", path.string());
+  TempFile temp(path);
+  temp.write_all(bytes, path);
+  temp.commit(path);
+}
+
+std::string read_file(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) fail(ErrorKind::kInput, "file not found: {}", path.string());
+  if (fs::is_directory(path, ec)) fail(ErrorKind::kInput, "expected a file, got a directory: {}", path.string());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(ErrorKind::kInput, "cannot read {}", path.string());
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace inferfoundry

@@ -1,0 +1,57 @@
+#include <fmt/format.h>
+
+#include "report/comparison.h"
+#include "report/reporters.h"
+
+namespace inferfoundry {
+namespace {
+
+std::string speedup_cell(const ComparisonRow& row) {
+  if (row.is_baseline && row.speedup) return "1.00x (baseline)";
+  if (row.speedup) return fmt::format("{:.2f}x", *row.speedup);
+  return "-";
+}
+
+std::string banner(const BenchmarkReport& report) {
+  std::string text = fmt::format("InferFoundry benchmark: {}", report.model);
+  const std::string inputs = describe_inputs(report);
+  if (!inputs.empty()) text += fmt::format(" (inputs: {})", inputs);
+  text += "\n";
+  if (report.environment.contains("cpu")) {
+    text += fmt::format("host: {} | {} | {}\n", report.environment.value("cpu", "?"), report.environment.value("os", "?"),
+                        report.environment.value("timestamp_utc", ""));
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string render_text(const BenchmarkReport& report) {
+  std::string out = banner(report);
+  const auto rows = comparison_rows(report);
+  out += fmt::format("{:<14} {:>11} {:>10} {:>10} {:>10} {:>7} {:>12} {:>10} {:>8}  {}\n", "runtime", "median ms", "mean ms",
+                     "p90 ms", "p99 ms", "cv", "runs/s", "device ms", "check", "speed-up");
+  std::string notes;
+  for (const auto& row : rows) {
+    const RuntimeResult& r = *row.result;
+    if (r.status != RunStatus::kOk) {
+      out += fmt::format("{:<14} {:>11}  {}\n", r.runtime, status_name(r.status), r.error);
+      continue;
+    }
+    const std::string device = r.device ? fmt::format("{:.4f}", r.device->median) : "-";
+    const std::string check = !r.accuracy ? "-" : (r.accuracy->passed ? "pass" : "FAIL");
+    const std::string median = r.comparable() ? fmt::format("{:.4f}", r.latency.median) : fmt::format("({:.4f})", r.latency.median);
+    out += fmt::format("{:<14} {:>11} {:>10.4f} {:>10.4f} {:>10.4f} {:>6.1f}% {:>12.1f} {:>10} {:>8}  {}\n", r.runtime,
+                       median, r.latency.mean, r.latency.p90, r.latency.p99, r.latency.cv * 100, r.throughput_per_s,
+                       device, check, speedup_cell(row));
+    if (r.unstable()) {
+      notes += fmt::format("warning: {} latencies vary by {:.1f}% (cv over {:.0f}%); the figures may not be trustworthy "
+                           "(other load on the machine, frequency scaling, too few iterations)\n",
+                           r.runtime, r.latency.cv * 100, kUnstableCv * 100);
+    }
+    if (!r.comparable()) notes += fmt::format("note: {}: {}\n", r.runtime, row.note);
+  }
+  return out + notes;
+}
+
+}  // namespace inferfoundry
