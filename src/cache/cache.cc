@@ -1,0 +1,198 @@
+#include "cache/cache.h"
+
+#include <openssl/evp.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/file_io.h"
+
+namespace inferfoundry {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kMagic = "IFCACHE1";  // blob header: magic, 64 hex chars of sha256, newline
+constexpr size_t kHeaderSize = 8 + 64 + 1;
+
+struct DigestDeleter {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using Digest = std::unique_ptr<EVP_MD_CTX, DigestDeleter>;
+
+Digest new_sha256() {
+  Digest ctx(EVP_MD_CTX_new());
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) fail(ErrorKind::kInternal, "OpenSSL sha256 init failed");
+  return ctx;
+}
+
+std::string finish_hex(EVP_MD_CTX* ctx) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(ctx, digest.data(), &length);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+void make_private_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) fail(ErrorKind::kOutput, "cannot create cache folder {}: {}", dir.string(), ec.message());
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+}
+
+uint64_t size_of(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) return fs::file_size(path, ec);
+  uint64_t total = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+    if (entry.is_regular_file(ec)) total += entry.file_size(ec);
+  }
+  return total;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view bytes) {
+  Digest ctx = new_sha256();
+  EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size());
+  return finish_hex(ctx.get());
+}
+
+std::string sha256_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(ErrorKind::kInput, "cannot read {}", path.string());
+  Digest ctx = new_sha256();
+  std::array<char, 1 << 16> buffer{};
+  while (in) {
+    in.read(buffer.data(), buffer.size());
+    EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(in.gcount()));
+  }
+  return finish_hex(ctx.get());
+}
+
+Cache::Cache(fs::path root) : root_(std::move(root)) { make_private_dir(root_); }
+
+fs::path Cache::default_root(const fs::path& override_dir) {
+  if (!override_dir.empty()) return override_dir;
+  if (const char* env = std::getenv("INFERFOUNDRY_CACHE_DIR"); env && *env) return env;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "inferfoundry";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "inferfoundry";
+  return fs::temp_directory_path() / "inferfoundry-cache";
+}
+
+std::string Cache::make_key(const std::vector<std::string>& parts) {
+  std::string joined;
+  for (const auto& part : parts) joined += std::to_string(part.size()) + ":" + part + ";";  // unambiguous
+  return sha256_hex(joined).substr(0, 32);
+}
+
+fs::path Cache::blob_path(std::string_view kind, std::string_view key) const {
+  return root_ / std::string(kind) / (std::string(key) + ".bin");
+}
+
+std::optional<std::string> Cache::read(std::string_view kind, std::string_view key, bool* damaged) const {
+  if (damaged) *damaged = false;
+  const fs::path path = blob_path(kind, key);
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return std::nullopt;
+  std::string bytes = read_file(path);
+  const bool well_formed = bytes.size() >= kHeaderSize && std::string_view(bytes).substr(0, kMagic.size()) == kMagic &&
+                           bytes[kHeaderSize - 1] == '\n';
+  std::string_view payload = well_formed ? std::string_view(bytes).substr(kHeaderSize) : std::string_view();
+  if (!well_formed || sha256_hex(payload) != std::string_view(bytes).substr(kMagic.size(), 64)) {
+    fs::remove(path, ec);
+    if (damaged) *damaged = true;
+    return std::nullopt;
+  }
+  fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // marks it recently used for prune
+  return std::string(payload);
+}
+
+void Cache::write(std::string_view kind, std::string_view key, std::string_view bytes) const {
+  make_private_dir(root_ / std::string(kind));
+  std::string blob;
+  blob.reserve(kHeaderSize + bytes.size());
+  blob.append(kMagic).append(sha256_hex(bytes)).append("\n").append(bytes);
+  write_file_atomically(blob_path(kind, key), blob);
+}
+
+fs::path Cache::folder(std::string_view kind, std::string_view key) const {
+  const fs::path dir = root_ / std::string(kind) / std::string(key);
+  make_private_dir(dir);
+  return dir;
+}
+
+std::vector<Cache::Entry> Cache::list() const {
+  std::vector<Entry> entries;
+  std::error_code ec;
+  for (const auto& kind_dir : fs::directory_iterator(root_, ec)) {
+    if (!kind_dir.is_directory(ec)) continue;
+    for (const auto& item : fs::directory_iterator(kind_dir.path(), ec)) {
+      const std::string name = item.path().filename().string();
+      if (name.find(".tmp-") != std::string::npos) continue;  // a write in progress
+      Entry entry;
+      entry.kind = kind_dir.path().filename().string();
+      entry.key = item.is_directory(ec) ? name : item.path().stem().string();
+      entry.path = item.path();
+      entry.bytes = size_of(item.path());
+      entry.last_used = fs::last_write_time(item.path(), ec);
+      entries.push_back(std::move(entry));
+    }
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.last_used > b.last_used; });
+  return entries;
+}
+
+size_t Cache::clear() const {
+  size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : list()) {
+    fs::remove_all(entry.path, ec);
+    if (!ec) ++removed;
+  }
+  return removed;
+}
+
+size_t Cache::prune(uint64_t max_bytes) const {
+  auto entries = list();  // most recently used first
+  uint64_t total = 0;
+  for (const auto& entry : entries) total += entry.bytes;
+  size_t removed = 0;
+  std::error_code ec;
+  while (total > max_bytes && !entries.empty()) {
+    const Entry oldest = entries.back();
+    entries.pop_back();
+    fs::remove_all(oldest.path, ec);
+    total -= oldest.bytes;
+    ++removed;
+  }
+  return removed;
+}
+
+uint64_t parse_byte_size(const std::string& text) {
+  size_t used = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+  }
+  const std::string unit = text.substr(std::min(used, text.size()));
+  double scale = 0;
+  if (unit.empty() || unit == "B") scale = 1;
+  else if (unit == "K" || unit == "KiB") scale = 1024.0;
+  else if (unit == "M" || unit == "MiB") scale = 1024.0 * 1024;
+  else if (unit == "G" || unit == "GiB") scale = 1024.0 * 1024 * 1024;
+  if (value < 0 || scale == 0) fail(ErrorKind::kUsage, "invalid size '{}': expected a number with K, M or G, like 500M", text);
+  return static_cast<uint64_t>(value * scale);
+}
+
+}  // namespace inferfoundry

@@ -1,0 +1,63 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inferfoundry {
+
+// sha256 of bytes, lower-case hex (OpenSSL).
+std::string sha256_hex(std::string_view bytes);
+// sha256 of a file's content, streamed; throws Error(kInput) when unreadable.
+std::string sha256_file(const std::filesystem::path& path);
+
+// InferFoundry's cache folder: built engines, timing caches and foundry plans, keyed so that a changed
+// input never reuses a stale entry. Layout: ROOT/<kind>/<key>.<ext> for blob entries (written with a
+// checksum header, verified on read) and ROOT/<kind>/<key>/ for folder entries that another library
+// fills (e.g. ONNX Runtime's TensorRT engine cache). The root is created private to the user (0700).
+class Cache {
+ public:
+  struct Entry {
+    std::string kind;
+    std::string key;
+    std::filesystem::path path;
+    uint64_t bytes = 0;
+    std::filesystem::file_time_type last_used;
+  };
+
+  explicit Cache(std::filesystem::path root);
+  // --cache-dir if given, else $INFERFOUNDRY_CACHE_DIR, else $XDG_CACHE_HOME/inferfoundry, else
+  // ~/.cache/inferfoundry.
+  static std::filesystem::path default_root(const std::filesystem::path& override_dir = {});
+
+  // A key from parts that must all match for reuse (model hash, precision, shapes, GPU, versions...).
+  static std::string make_key(const std::vector<std::string>& parts);
+
+  const std::filesystem::path& root() const { return root_; }
+
+  // Blob entries. read() returns nullopt when absent; when present but damaged (bad checksum, truncated)
+  // it removes the entry, sets *damaged and returns nullopt so the caller rebuilds and warns.
+  std::optional<std::string> read(std::string_view kind, std::string_view key, bool* damaged = nullptr) const;
+  // Atomic: concurrent writers of the same key each rename a complete file into place; last one wins.
+  void write(std::string_view kind, std::string_view key, std::string_view bytes) const;
+
+  // Folder entries, created on demand (0700).
+  std::filesystem::path folder(std::string_view kind, std::string_view key) const;
+
+  std::vector<Entry> list() const;
+  // Removes every entry; returns how many.
+  size_t clear() const;
+  // Removes least recently used entries until the total is at most max_bytes; returns how many.
+  size_t prune(uint64_t max_bytes) const;
+
+ private:
+  std::filesystem::path blob_path(std::string_view kind, std::string_view key) const;
+  std::filesystem::path root_;
+};
+
+// "500M", "2G", "1024" (bytes), "10K". Throws Error(kUsage).
+uint64_t parse_byte_size(const std::string& text);
+
+}  // namespace inferfoundry
