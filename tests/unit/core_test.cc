@@ -1,0 +1,86 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/dtype.h"
+#include "core/error.h"
+#include "core/float16.h"
+#include "core/shape.h"
+#include "core/tensor.h"
+
+namespace inferfoundry {
+namespace {
+
+TEST(Shape, ParsesAndFormats) {
+  EXPECT_EQ(parse_shape("1x3x224x224"), (Shape{1, 3, 224, 224}));
+  EXPECT_EQ(parse_shape("8"), (Shape{8}));
+  EXPECT_EQ(format_shape({1, 128}), "1x128");
+  EXPECT_EQ(format_shape({}), "scalar");
+  EXPECT_EQ(element_count({2, 3, 4}), 24);
+  EXPECT_EQ(element_count({}), 1);
+  EXPECT_EQ(element_count({2, 0}), 0);
+}
+
+TEST(Shape, RejectsGarbage) {
+  for (const char* bad : {"", "1x", "x1", "1xa", "-1x3", "1.5", "1x3x"}) {
+    try {
+      parse_shape(bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kUsage) << bad;
+    }
+  }
+}
+
+TEST(DType, NamesRoundTrip) {
+  for (DType t : {DType::kFloat32, DType::kFloat16, DType::kInt64, DType::kUInt8, DType::kBool, DType::kBFloat16}) {
+    EXPECT_EQ(dtype_from_name(dtype_name(t)), t);
+  }
+  EXPECT_EQ(dtype_size(DType::kFloat16), 2u);
+  EXPECT_EQ(dtype_size(DType::kString), 0u);
+  EXPECT_FALSE(dtype_from_onnx(99).has_value());
+  EXPECT_EQ(dtype_from_onnx(7), DType::kInt64);
+}
+
+TEST(Float16, RoundTripsRepresentableValues) {
+  for (float v : {0.0f, 1.0f, -2.5f, 65504.0f, 6.103515625e-05f, 5.960464477539063e-08f}) {
+    EXPECT_EQ(half_to_float(float_to_half(v)), v) << v;
+  }
+  EXPECT_TRUE(std::isinf(half_to_float(float_to_half(1e6f))));
+  EXPECT_TRUE(std::isnan(half_to_float(float_to_half(std::numeric_limits<float>::quiet_NaN()))));
+  EXPECT_EQ(float_to_half(1.0f), 0x3c00);
+  EXPECT_EQ(float_to_half(-2.0f), 0xc000);
+  // 1 + 2^-11 is halfway between 1 and the next half; round to even keeps 1.
+  EXPECT_EQ(float_to_half(1.0f + 1.0f / 2048), 0x3c00);
+}
+
+TEST(Float16, BFloat16) {
+  EXPECT_EQ(bfloat16_to_float(float_to_bfloat16(1.0f)), 1.0f);
+  EXPECT_EQ(bfloat16_to_float(float_to_bfloat16(-3.0f)), -3.0f);
+  EXPECT_NEAR(bfloat16_to_float(float_to_bfloat16(3.14159f)), 3.14159f, 0.02f);
+}
+
+TEST(Tensor, AllocatesAndReadsValues) {
+  Tensor t("x", DType::kInt32, {2, 3});
+  EXPECT_EQ(t.byte_size(), 24u);
+  t.data<int32_t>()[4] = -7;
+  EXPECT_EQ(t.value_at(4), -7.0);
+  EXPECT_EQ(t.value_at(0), 0.0);
+}
+
+TEST(Tensor, RejectsNegativeDimsAndStrings) {
+  EXPECT_THROW(Tensor("x", DType::kFloat32, {-1}), Error);
+  EXPECT_THROW(Tensor("s", DType::kString, {1}), Error);
+}
+
+TEST(ExitCodes, AreDistinctPerKind) {
+  EXPECT_EQ(exit_code_for(ErrorKind::kUsage), 2);
+  EXPECT_EQ(exit_code_for(ErrorKind::kInput), 3);
+  EXPECT_EQ(exit_code_for(ErrorKind::kRuntime), 4);
+  EXPECT_EQ(exit_code_for(ErrorKind::kOutput), 5);
+  EXPECT_EQ(exit_code_for(ErrorKind::kUnavailable), 7);
+}
+
+}  // namespace
+}  // namespace inferfoundry
