@@ -5,9 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "bench/benchmark.h"
-#include "bench/environment.h"
-#include "bench/inputs.h"
+#include "bench/suite.h"
 #include "cli/command.h"
 #include "core/error.h"
 #include "report/json_format.h"
@@ -69,7 +67,6 @@ class BenchmarkCommand : public Command {
   RunPlan run_plan() const;
   RuntimeOptions runtime_options() const;
   InputSpec input_spec() const;
-  nlohmann::json config_json(const std::vector<const Runtime*>& runtimes, const std::vector<Tensor>& inputs) const;
 
   BenchmarkOptions o_;
   CLI::App* cmd_ = nullptr;
@@ -110,9 +107,8 @@ InputSpec BenchmarkCommand::input_spec() const {
     const auto colon = o_.int_range.find(':', 1);
     try {
       if (colon == std::string::npos) throw std::invalid_argument("no colon");
-      size_t used = 0;
-      spec.int_min = std::stoll(o_.int_range.substr(0, colon), &used);
-      spec.int_max = std::stoll(o_.int_range.substr(colon + 1), &used);
+      spec.int_min = std::stoll(o_.int_range.substr(0, colon));
+      spec.int_max = std::stoll(o_.int_range.substr(colon + 1));
     } catch (const std::exception&) {
       fail(ErrorKind::kUsage, "invalid --int-range '{}': expected MIN:MAX like 0:32000", o_.int_range);
     }
@@ -120,85 +116,34 @@ InputSpec BenchmarkCommand::input_spec() const {
   return spec;
 }
 
-nlohmann::json BenchmarkCommand::config_json(const std::vector<const Runtime*>& runtimes,
-                                             const std::vector<Tensor>& inputs) const {
-  const RunPlan plan = run_plan();
-  nlohmann::json names = nlohmann::json::array();
-  for (const Runtime* runtime : runtimes) names.push_back(runtime->name());
-  nlohmann::json input_list = nlohmann::json::array();
-  for (const auto& input : inputs) {
-    input_list.push_back({{"name", input.name()}, {"shape", format_shape(input.shape())}, {"dtype", dtype_name(input.dtype())}});
-  }
-  return {{"runtimes", names},
-          {"baseline", names.empty() ? "" : names[0]},
-          {"warmup_runs", plan.warmup_runs},
-          {"min_iterations", plan.min_iterations},
-          {"min_duration_s", plan.min_duration_s},
-          {"seed", o_.seed},
-          {"input_source", o_.inputs_dir.empty() ? "synthetic" : o_.inputs_dir},
-          {"inputs", input_list},
-          {"threads", o_.threads},
-          {"precision", o_.precision},
-          {"include_transfers", o_.include_transfers}};
-}
-
-nlohmann::json settings_json(const RuntimeOptions& options) {
-  nlohmann::json shapes = nlohmann::json::object();
-  for (const auto& [name, shape] : options.shapes) shapes[name] = format_shape(shape);
-  return {{"threads", options.threads}, {"precision", options.precision}, {"shapes", shapes},
-          {"include_transfers", options.include_transfers}, {"options", options.extra}};
-}
-
 ProgressFn progress_printer(const std::string& runtime) {
   if (!isatty(fileno(stderr))) return {};
   return [runtime](int64_t runs, double elapsed_s) {
     if (elapsed_s < 1.0) return;  // short runs stay quiet
-    fmt::print(stderr, "\r  {}: {} runs, {:.1f} s   ", runtime, runs, elapsed_s);
+    fmt::print(stderr, "\r  {}: {} runs, {:.1f} s   \033[K", runtime, runs, elapsed_s);
     std::fflush(stderr);
   };
 }
 
-int exit_status(const BenchmarkReport& report) {
-  bool failed = false, check_failed = false, unavailable = false;
-  for (const auto& r : report.results) {
-    failed = failed || r.status == RunStatus::kFailed;
-    unavailable = unavailable || r.status == RunStatus::kUnavailable;
-    check_failed = check_failed || (r.accuracy && !r.accuracy->passed);
-  }
-  if (failed) return exit_code::kRuntimeFailed;
-  if (check_failed) return exit_code::kCheckFailed;
-  if (unavailable) return exit_code::kUnavailable;
-  return exit_code::kOk;
-}
-
 int BenchmarkCommand::run(const RuntimeRegistry& registry) {
-  const auto runtimes = registry.resolve(o_.runtimes);
-  if (runtimes.empty()) fail(ErrorKind::kUnavailable, "no runtime is available on this machine");
-  const RunPlan plan = run_plan();
-  const RuntimeOptions options = runtime_options();
+  BenchmarkRequest request;
+  request.model = o_.model;
+  request.runtimes = o_.runtimes;
+  request.options = runtime_options();
+  request.plan = run_plan();
+  request.input_spec = input_spec();
+  request.inputs_dir = o_.inputs_dir;
+  registry.resolve(request.runtimes);  // unknown runtime names fail before anything else
   if (!o_.output.empty()) check_writable(o_.output);
 
-  const Model model = Model::load(o_.model);
-  const std::vector<Tensor> inputs = o_.inputs_dir.empty() ? synthesize_inputs(model, input_spec()) : load_inputs(model, o_.inputs_dir);
-
-  BenchmarkReport report;
-  report.model = model.display_name();
-  report.model_path = o_.model;
-  report.environment = collect_environment(runtimes);
-  report.config = config_json(runtimes, inputs);
-  for (const Runtime* runtime : runtimes) {
-    RuntimeResult result = benchmark_runtime(*runtime, model, inputs, options, plan, progress_printer(runtime->name()));
-    if (isatty(fileno(stderr))) fmt::print(stderr, "\r\033[K");
-    result.settings = settings_json(options);
-    report.results.push_back(std::move(result));
-  }
-
+  const BenchmarkReport report = run_benchmark(registry, request, progress_printer);
+  if (isatty(fileno(stderr))) fmt::print(stderr, "\r\033[K");
   fmt::print("{}", render_text(report));
   if (!o_.output.empty()) {
     save_report(o_.output, report);
     if (!o_.quiet) fmt::print("results written to {}\n", o_.output);
   }
-  return exit_status(report);
+  return benchmark_exit_status(report);
 }
 
 }  // namespace
