@@ -1,0 +1,81 @@
+// Atomic writes: a failed write (full disk, read-only folder) leaves the previous file intact.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/file_io.h"
+#include "support/cli_runner.h"
+
+namespace inferfoundry {
+namespace {
+namespace fs = std::filesystem;
+using testing::TempDir;
+
+size_t file_count(const fs::path& dir) {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir)) ++n;
+  return n;
+}
+
+TEST(AtomicWrite, ReplacesContent) {
+  TempDir dir;
+  write_file_atomically(dir / "a.json", "first");
+  write_file_atomically(dir / "a.json", "second");
+  EXPECT_EQ(read_file(dir / "a.json"), "second");
+  EXPECT_EQ(file_count(dir.path()), 1u);
+}
+
+// A file-size limit makes write() fail with EFBIG, the way a full disk makes it fail with ENOSPC.
+TEST(AtomicWrite, FailedWriteKeepsPreviousFileAndLeavesNoTemp) {
+  TempDir dir;
+  write_file_atomically(dir / "results.json", "previous results");
+  rlimit old_limit{};
+  getrlimit(RLIMIT_FSIZE, &old_limit);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old_limit;
+  small.rlim_cur = 1024;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  try {
+    write_file_atomically(dir / "results.json", std::string(64 * 1024, 'x'));
+    ADD_FAILURE() << "write beyond the file-size limit succeeded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kOutput);
+    EXPECT_NE(std::string(e.what()).find("results.json"), std::string::npos);
+  }
+  setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_EQ(read_file(dir / "results.json"), "previous results");
+  EXPECT_EQ(file_count(dir.path()), 1u);
+}
+
+TEST(AtomicWrite, ReadOnlyFolderIsAnOutputError) {
+  if (geteuid() == 0) GTEST_SKIP() << "root ignores folder permissions";
+  TempDir dir;
+  fs::permissions(dir.path(), fs::perms::owner_read | fs::perms::owner_exec);
+  EXPECT_THROW(write_file_atomically(dir / "x", "y"), Error);
+}
+
+TEST(AtomicWrite, DirectoryTargetIsRefused) {
+  TempDir dir;
+  fs::create_directory(dir / "sub");
+  try {
+    write_file_atomically(dir / "sub", "x");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kOutput);
+  }
+}
+
+TEST(ReadFile, MissingAndDirectory) {
+  TempDir dir;
+  EXPECT_THROW(read_file(dir / "nope"), Error);
+  EXPECT_THROW(read_file(dir.path()), Error);
+}
+
+}  // namespace
+}  // namespace inferfoundry

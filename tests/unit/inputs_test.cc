@@ -1,0 +1,91 @@
+// Synthetic inputs and --shapes resolution.
+#include <gtest/gtest.h>
+
+#include "bench/inputs.h"
+#include "core/error.h"
+#include "model/graph_builder.h"
+
+namespace inferfoundry {
+namespace {
+
+// Two inputs: a float image with a symbolic batch, and int64 token ids with symbolic batch and sequence.
+Model two_input_model() {
+  GraphBuilder g("two", 17);
+  g.add_input("image", DType::kFloat32, {symbolic_dim("batch"), fixed_dim(3), fixed_dim(8), fixed_dim(8)});
+  g.add_input("ids", DType::kInt64, {symbolic_dim("batch"), symbolic_dim("sequence")});
+  g.add_node("Identity", {"image"}, {"out_image"});
+  g.add_node("Identity", {"ids"}, {"out_ids"});
+  g.add_output("out_image", DType::kFloat32, {});
+  g.add_output("out_ids", DType::kInt64, {});
+  return Model::from_proto(g.build(), "two");
+}
+
+ErrorKind error_kind_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.kind();
+  }
+  return ErrorKind::kInternal;
+}
+
+TEST(Inputs, UnknownDimsDefaultToOne) {
+  const auto shapes = resolve_input_shapes(two_input_model(), {});
+  EXPECT_EQ(shapes.at("image"), (Shape{1, 3, 8, 8}));
+  EXPECT_EQ(shapes.at("ids"), (Shape{1, 1}));
+}
+
+TEST(Inputs, ShapesByInputNameAndBySymbol) {
+  const auto shapes = resolve_input_shapes(two_input_model(), parse_shape_list("ids:2x128,batch:2"));
+  EXPECT_EQ(shapes.at("ids"), (Shape{2, 128}));
+  EXPECT_EQ(shapes.at("image"), (Shape{2, 3, 8, 8}));
+}
+
+TEST(Inputs, BadShapesAreUsageErrors) {
+  const Model model = two_input_model();
+  EXPECT_EQ(error_kind_of([&] { resolve_input_shapes(model, parse_shape_list("nosuch:1x2")); }), ErrorKind::kUsage);
+  EXPECT_EQ(error_kind_of([&] { resolve_input_shapes(model, parse_shape_list("image:1x3x8")); }), ErrorKind::kUsage);
+  EXPECT_EQ(error_kind_of([&] { resolve_input_shapes(model, parse_shape_list("image:1x4x8x8")); }), ErrorKind::kUsage);
+  EXPECT_EQ(error_kind_of([&] { resolve_input_shapes(model, parse_shape_list("batch:2x2")); }), ErrorKind::kUsage);
+  EXPECT_EQ(error_kind_of([] { parse_shape_list("image"); }), ErrorKind::kUsage);
+  EXPECT_EQ(error_kind_of([] { parse_shape_list("image:abc"); }), ErrorKind::kUsage);
+}
+
+TEST(Inputs, SyntheticValuesAreInRangeNeverAllZeroAndSeeded) {
+  InputSpec spec;
+  spec.shapes = parse_shape_list("batch:4,sequence:64");
+  const auto a = synthesize_inputs(two_input_model(), spec);
+  const auto b = synthesize_inputs(two_input_model(), spec);
+  ASSERT_EQ(a.size(), 2u);
+  int nonzero = 0;
+  for (float v : a[0].data<float>()) {
+    EXPECT_GE(v, -1.0f);
+    EXPECT_LE(v, 1.0f);
+    nonzero += v != 0.0f;
+  }
+  EXPECT_GT(nonzero, static_cast<int>(a[0].element_count()) / 2);
+  int64_t distinct_ids = 0;
+  for (int64_t id : a[1].data<int64_t>()) {
+    EXPECT_GE(id, 0);
+    EXPECT_LE(id, 1000);
+    distinct_ids += id != a[1].data<int64_t>()[0];
+  }
+  EXPECT_GT(distinct_ids, 0);
+  EXPECT_TRUE(std::equal(a[0].bytes().begin(), a[0].bytes().end(), b[0].bytes().begin()));  // same seed, same values
+  spec.seed = 7;
+  const auto c = synthesize_inputs(two_input_model(), spec);
+  EXPECT_FALSE(std::equal(a[0].bytes().begin(), a[0].bytes().end(), c[0].bytes().begin()));
+}
+
+TEST(Inputs, IntRangeIsHonoured) {
+  InputSpec spec;
+  spec.int_min = 5;
+  spec.int_max = 6;
+  const auto inputs = synthesize_inputs(two_input_model(), spec);
+  for (int64_t id : inputs[1].data<int64_t>()) EXPECT_TRUE(id == 5 || id == 6);
+  spec.int_min = 9;
+  EXPECT_EQ(error_kind_of([&] { synthesize_inputs(two_input_model(), spec); }), ErrorKind::kUsage);
+}
+
+}  // namespace
+}  // namespace inferfoundry
