@@ -1,10 +1,48 @@
 #include "bench/suite.h"
 
+#include <algorithm>
+
 #include "bench/environment.h"
 #include "core/error.h"
+#include "model/tensor_proto.h"
 
 namespace inferfoundry {
 namespace {
+
+nlohmann::json check_json(const OutputCheck& check, const std::string& first_runtime) {
+  nlohmann::json j = {{"enabled", check.enabled}};
+  if (!check.enabled) return j;
+  j["reference"] = check.reference.empty() ? first_runtime : check.reference;
+  if (check.tolerance.atol) j["atol"] = *check.tolerance.atol;
+  if (check.tolerance.rtol) j["rtol"] = *check.tolerance.rtol;
+  return j;
+}
+
+// The reference must be one of the runtimes that run, or there is nothing to compare against.
+std::string resolve_reference(const OutputCheck& check, const std::vector<const Runtime*>& runtimes) {
+  if (check.reference.empty()) return runtimes.front()->name();
+  const bool listed = std::any_of(runtimes.begin(), runtimes.end(),
+                                  [&](const Runtime* runtime) { return runtime->name() == check.reference; });
+  if (!listed) fail(ErrorKind::kUsage, "--reference {} is not one of the runtimes benchmarked", check.reference);
+  return check.reference;
+}
+
+void validate_tolerance(const ToleranceOverride& tolerance) {
+  if (tolerance.atol && !(*tolerance.atol >= 0)) fail(ErrorKind::kUsage, "--atol must be a number >= 0");
+  if (tolerance.rtol && !(*tolerance.rtol >= 0)) fail(ErrorKind::kUsage, "--rtol must be a number >= 0");
+}
+
+void create_folder(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) fail(ErrorKind::kOutput, "cannot create folder {}: {}", dir.string(), ec.message());
+}
+
+void save_outputs(const BenchmarkReport& report, const std::filesystem::path& dir) {
+  for (const auto& result : report.results) {
+    if (result.status == RunStatus::kOk) write_tensor_folder(dir / result.runtime, "output", result.outputs);
+  }
+}
 
 nlohmann::json config_json(const BenchmarkRequest& request, const std::vector<const Runtime*>& runtimes,
                            const std::vector<Tensor>& inputs) {
@@ -26,7 +64,8 @@ nlohmann::json config_json(const BenchmarkRequest& request, const std::vector<co
           {"inputs", input_list},
           {"threads", request.options.threads},
           {"precision", request.options.precision},
-          {"include_transfers", request.options.include_transfers}};
+          {"include_transfers", request.options.include_transfers},
+          {"check", check_json(request.check, names.empty() ? "" : names[0].get<std::string>())}};
 }
 
 nlohmann::json settings_json(const RuntimeOptions& options) {
@@ -42,9 +81,15 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
                               const ProgressFactory& progress) {
   const auto runtimes = registry.resolve(request.runtimes);
   if (runtimes.empty()) fail(ErrorKind::kUnavailable, "no runtime is available on this machine");
+  const std::string reference = request.check.enabled ? resolve_reference(request.check, runtimes) : "";
+  validate_tolerance(request.check.tolerance);
+  if (request.check.enabled) precision_tolerance(request.options.precision, DType::kFloat32);  // rejects unknown ones
+  // Output folders are made before the long part, so a bad path fails in seconds, not after the runs.
+  if (!request.save_outputs_dir.empty()) create_folder(request.save_outputs_dir);
   const Model model = Model::load(request.model);
   const std::vector<Tensor> inputs =
       request.inputs_dir.empty() ? synthesize_inputs(model, request.input_spec) : load_inputs(model, request.inputs_dir);
+  if (!request.save_inputs_dir.empty()) write_tensor_folder(request.save_inputs_dir, "input", inputs);
 
   BenchmarkReport report;
   report.model = model.display_name();
@@ -57,7 +102,23 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
     result.settings = settings_json(request.options);
     report.results.push_back(std::move(result));
   }
+  if (request.check.enabled) check_outputs(report, reference, request.options.precision, request.check.tolerance);
+  if (!request.save_outputs_dir.empty()) save_outputs(report, request.save_outputs_dir);
   return report;
+}
+
+void check_outputs(BenchmarkReport& report, const std::string& reference, const std::string& precision,
+                   const ToleranceOverride& tolerance) {
+  const auto ref = std::find_if(report.results.begin(), report.results.end(),
+                                [&](const RuntimeResult& r) { return r.runtime == reference; });
+  if (ref == report.results.end() || ref->status != RunStatus::kOk) return;
+  const ToleranceFn tolerance_for = [&](DType dtype) { return tolerance.apply(precision_tolerance(precision, dtype)); };
+  for (auto& result : report.results) {
+    if (&result == &*ref || result.status != RunStatus::kOk) continue;
+    AccuracyVerdict verdict = compare_outputs(result.outputs, ref->outputs, tolerance_for);
+    verdict.reference = reference;
+    result.accuracy = std::move(verdict);
+  }
 }
 
 int benchmark_exit_status(const BenchmarkReport& report) {

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -31,6 +32,10 @@ struct BenchmarkOptions {
   bool include_transfers = false;
   std::vector<std::string> runtime_options;
   bool quiet = false;
+  std::string reference;
+  std::optional<double> atol, rtol;
+  bool no_check = false;
+  std::string save_inputs, save_outputs;
 };
 
 class BenchmarkCommand : public Command {
@@ -56,6 +61,14 @@ class BenchmarkCommand : public Command {
     cmd->add_option("--cache-dir", o_.cache_dir, "Cache folder for engines and plans (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)");
     cmd->add_flag("--include-transfers", o_.include_transfers, "GPU runtimes: time host<->device copies in every run");
     cmd->add_option("--option", o_.runtime_options, "Runtime-specific option KEY=VALUE (repeatable)");
+    cmd->add_option("--reference", o_.reference, "Runtime whose outputs the others are checked against (default: the first listed)");
+    cmd->add_option("--atol", o_.atol, "Absolute tolerance of the output check (default by --precision: fp32 1e-4, fp16 1e-2, int8 1e-1)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--rtol", o_.rtol, "Relative tolerance of the output check (default by --precision: fp32 1e-3, fp16 1e-2, int8 1e-1)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--no-check", o_.no_check, "Do not compare outputs across runtimes");
+    cmd->add_option("--save-inputs", o_.save_inputs, "Write the inputs used to this folder as input_K.pb (ONNX test-data layout)");
+    cmd->add_option("--save-outputs", o_.save_outputs, "Write each runtime's outputs to FOLDER/RUNTIME/output_K.pb");
     cmd->add_flag("--quiet,-q", o_.quiet, "Print only the table");
     cmd_ = cmd;
     return cmd;
@@ -133,6 +146,14 @@ int BenchmarkCommand::run(const RuntimeRegistry& registry) {
   request.plan = run_plan();
   request.input_spec = input_spec();
   request.inputs_dir = o_.inputs_dir;
+  request.check.enabled = !o_.no_check;
+  request.check.reference = o_.reference;
+  request.check.tolerance = {o_.atol, o_.rtol};
+  request.save_inputs_dir = o_.save_inputs;
+  request.save_outputs_dir = o_.save_outputs;
+  if (o_.no_check && (!o_.reference.empty() || o_.atol || o_.rtol)) {
+    fail(ErrorKind::kUsage, "--no-check cannot be combined with --reference, --atol or --rtol");
+  }
   registry.resolve(request.runtimes);  // unknown runtime names fail before anything else
   if (!o_.output.empty()) check_writable(o_.output);
 

@@ -24,6 +24,13 @@ std::string banner(const BenchmarkReport& report) {
   return text;
 }
 
+// The runtime the others' outputs were checked against has no verdict of its own.
+bool is_check_reference(const BenchmarkReport& report, const RuntimeResult& result) {
+  const auto check = report.config.find("check");
+  if (check == report.config.end() || !check->is_object() || !check->value("enabled", false)) return false;
+  return check->value("reference", "") == result.runtime;
+}
+
 }  // namespace
 
 std::string render_text(const BenchmarkReport& report) {
@@ -39,7 +46,7 @@ std::string render_text(const BenchmarkReport& report) {
       continue;
     }
     const std::string device = r.device ? fmt::format("{:.4f}", r.device->median) : "-";
-    const std::string check = !r.accuracy ? "-" : (r.accuracy->passed ? "pass" : "FAIL");
+    const std::string check = !r.accuracy ? (is_check_reference(report, r) ? "ref" : "-") : (r.accuracy->passed ? "pass" : "FAIL");
     const std::string median = r.comparable() ? fmt::format("{:.4f}", r.latency.median) : fmt::format("({:.4f})", r.latency.median);
     out += fmt::format("{:<14} {:>11} {:>10.4f} {:>10.4f} {:>10.4f} {:>6.1f}% {:>12.1f} {:>10} {:>8}  {}\n", r.runtime,
                        median, r.latency.mean, r.latency.p90, r.latency.p99, r.latency.cv * 100, r.throughput_per_s,

@@ -1,0 +1,62 @@
+#include "support/perturbing_runtime.h"
+
+#include "core/float16.h"
+
+namespace inferfoundry::testing {
+namespace {
+
+void perturb_first_element(Tensor& tensor, double offset) {
+  if (tensor.element_count() == 0) return;
+  switch (tensor.dtype()) {
+    case DType::kFloat32: tensor.data<float>()[0] += static_cast<float>(offset); break;
+    case DType::kFloat64: tensor.data<double>()[0] += offset; break;
+    case DType::kFloat16: {
+      auto& bits = tensor.data<uint16_t>()[0];
+      bits = float_to_half(half_to_float(bits) + static_cast<float>(offset));
+      break;
+    }
+    default: break;  // integer outputs are left alone
+  }
+}
+
+class PerturbingSession : public Session {
+ public:
+  PerturbingSession(std::unique_ptr<Session> inner, double offset) : inner_(std::move(inner)), offset_(offset) {}
+  void set_inputs(const std::vector<Tensor>& inputs) override { inner_->set_inputs(inputs); }
+  RunTiming run() override { return inner_->run(); }
+  std::vector<Tensor> outputs() override {
+    auto tensors = inner_->outputs();
+    for (auto& tensor : tensors) perturb_first_element(tensor, offset_);
+    return tensors;
+  }
+
+ private:
+  std::unique_ptr<Session> inner_;
+  double offset_;
+};
+
+class PerturbingRuntime : public Runtime {
+ public:
+  PerturbingRuntime(std::unique_ptr<Runtime> inner, std::string name, double offset)
+      : inner_(std::move(inner)), name_(std::move(name)), offset_(offset) {}
+  std::string name() const override { return name_; }
+  std::string description() const override { return "test only: " + inner_->name() + " with perturbed outputs"; }
+  Availability availability() const override { return inner_->availability(); }
+  std::string version() const override { return inner_->version(); }
+  std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& options) const override {
+    return std::make_unique<PerturbingSession>(inner_->prepare(model, options), offset_);
+  }
+
+ private:
+  std::unique_ptr<Runtime> inner_;
+  std::string name_;
+  double offset_;
+};
+
+}  // namespace
+
+std::unique_ptr<Runtime> make_perturbing_runtime(std::unique_ptr<Runtime> inner, std::string name, double offset) {
+  return std::make_unique<PerturbingRuntime>(std::move(inner), std::move(name), offset);
+}
+
+}  // namespace inferfoundry::testing
