@@ -10,6 +10,9 @@
 #include <fmt/chrono.h>
 
 #include "core/version.h"
+#ifdef INFERFOUNDRY_WITH_CUDA
+#include "runtimes/cuda/cuda_common.h"
+#endif
 
 namespace inferfoundry {
 namespace {
@@ -45,6 +48,15 @@ nlohmann::json host_facts() {
   };
 }
 
+// GPU name, compute capability, memory, driver and CUDA versions; null without a GPU or a CUDA build.
+nlohmann::json gpu_facts() {
+#ifdef INFERFOUNDRY_WITH_CUDA
+  return cuda::gpu_facts_json();
+#else
+  return nullptr;
+#endif
+}
+
 }  // namespace
 
 nlohmann::json collect_environment(const std::vector<const Runtime*>& runtimes) {
@@ -58,6 +70,7 @@ nlohmann::json collect_environment(const std::vector<const Runtime*>& runtimes) 
     versions[runtime->name()] = runtime->availability().available ? runtime->version() : "unavailable";
   }
   environment["runtime_versions"] = versions;
+  environment["gpu"] = gpu_facts();
   return environment;
 }
 

@@ -1,10 +1,14 @@
 #include "cache/cache.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -79,6 +83,27 @@ std::string sha256_file(const fs::path& path) {
   return finish_hex(ctx.get());
 }
 
+CacheLock::CacheLock(const fs::path& lock_file) {
+  fd_ = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) fail(ErrorKind::kOutput, "cannot create cache lock {}", lock_file.string());
+  while (flock(fd_, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      ::close(fd_);
+      fail(ErrorKind::kOutput, "cannot lock {}", lock_file.string());
+    }
+  }
+}
+
+CacheLock::~CacheLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+}
+
+std::unique_ptr<CacheLock> Cache::lock(std::string_view kind, std::string_view key) const {
+  const fs::path dir = root_ / ".locks";
+  make_private_dir(dir);
+  return std::make_unique<CacheLock>(dir / (std::string(kind) + "-" + std::string(key) + ".lock"));
+}
+
 Cache::Cache(fs::path root) : root_(std::move(root)) { make_private_dir(root_); }
 
 fs::path Cache::default_root(const fs::path& override_dir) {
@@ -135,7 +160,7 @@ std::vector<Cache::Entry> Cache::list() const {
   std::vector<Entry> entries;
   std::error_code ec;
   for (const auto& kind_dir : fs::directory_iterator(root_, ec)) {
-    if (!kind_dir.is_directory(ec)) continue;
+    if (!kind_dir.is_directory(ec) || kind_dir.path().filename().string().starts_with(".")) continue;
     for (const auto& item : fs::directory_iterator(kind_dir.path(), ec)) {
       const std::string name = item.path().filename().string();
       if (name.find(".tmp-") != std::string::npos) continue;  // a write in progress

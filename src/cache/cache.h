@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,19 @@ namespace inferfoundry {
 std::string sha256_hex(std::string_view bytes);
 // sha256 of a file's content, streamed; throws Error(kInput) when unreadable.
 std::string sha256_file(const std::filesystem::path& path);
+
+// An exclusive advisory lock (flock) on one cache entry, held until destruction, so that concurrent builders
+// of the same entry take turns and the second finds what the first wrote instead of writing over it.
+class CacheLock {
+ public:
+  explicit CacheLock(const std::filesystem::path& lock_file);
+  ~CacheLock();
+  CacheLock(const CacheLock&) = delete;
+  CacheLock& operator=(const CacheLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 // InferFoundry's cache folder: built engines, timing caches and foundry plans, keyed so that a changed
 // input never reuses a stale entry. Layout: ROOT/<kind>/<key>.<ext> for blob entries (written with a
@@ -46,6 +60,11 @@ class Cache {
   // Folder entries, created on demand (0700).
   std::filesystem::path folder(std::string_view kind, std::string_view key) const;
 
+  // Blocks until no other process holds the entry's lock (ROOT/.locks/<kind>-<key>.lock).
+  std::unique_ptr<CacheLock> lock(std::string_view kind, std::string_view key) const;
+
+  // Entries (blob files and folders) of every kind, most recently used first; locks and writes in
+  // progress are not entries.
   std::vector<Entry> list() const;
   // Removes every entry; returns how many.
   size_t clear() const;

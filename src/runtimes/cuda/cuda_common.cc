@@ -1,5 +1,7 @@
 #include "runtimes/cuda/cuda_common.h"
 
+#include <fstream>
+#include <regex>
 #include <utility>
 
 #include "core/error.h"
@@ -39,6 +41,18 @@ std::optional<GpuInfo> query_gpu(int device) {
   return info;
 }
 
+namespace {
+// The kernel driver's version ("580.82.07") from /proc/driver/nvidia/version; empty where it is not readable.
+std::string kernel_driver_version() {
+  std::ifstream in("/proc/driver/nvidia/version");
+  std::string line;
+  std::getline(in, line);
+  std::smatch match;
+  static const std::regex version(R"((\d+\.\d+(\.\d+)?))");
+  return std::regex_search(line, match, version) ? match[1].str() : "";
+}
+}  // namespace
+
 nlohmann::json gpu_facts_json() {
   const auto info = query_gpu();
   if (!info) return nullptr;
@@ -47,7 +61,8 @@ nlohmann::json gpu_facts_json() {
           {"compute_capability", info->compute_capability()},
           {"memory_gib", static_cast<double>(info->memory_bytes) / (1024.0 * 1024.0 * 1024.0)},
           {"driver_cuda_version", version(info->driver_version)},
-          {"runtime_cuda_version", version(info->runtime_version)}};
+          {"runtime_cuda_version", version(info->runtime_version)},
+          {"driver_version", kernel_driver_version()}};
 }
 
 DeviceBuffer::DeviceBuffer(size_t bytes) : bytes_(bytes) {

@@ -1,7 +1,11 @@
 #include "runtimes/onnx/ort_session.h"
 
+#include <dlfcn.h>
+
 #include <cstring>
 #include <mutex>
+
+#include <onnxruntime_session_options_config_keys.h>
 
 #include "core/error.h"
 
@@ -41,6 +45,30 @@ Ort::Session create_session(Ort::Env& env, const Model& model, const Ort::Sessio
     return Ort::Session(env, bytes.data(), bytes.size(), session_options);
   } catch (const Ort::Exception& e) {
     fail(ErrorKind::kRuntime, "ONNX Runtime rejected {}: {}", model.display_name(), e.what());
+  }
+}
+
+std::filesystem::path library_folder() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&OrtGetApiBase), &info) == 0 || !info.dli_fname) return {};
+  // The path as loaded, not its symlink target: ORT searches the folder it was loaded from.
+  return std::filesystem::path(info.dli_fname).parent_path();
+}
+
+void record_provider_assignment(Ort::SessionOptions& session_options) {
+  session_options.AddConfigEntry(kOrtSessionOptionsRecordEpGraphAssignmentInfo, "1");
+}
+
+nlohmann::json nodes_by_provider(const Ort::Session& session) {
+  try {
+    nlohmann::json counts = nlohmann::json::object();
+    for (const auto& subgraph : session.GetEpGraphAssignmentInfo()) {
+      const std::string provider = subgraph.GetEpName();
+      counts[provider] = counts.value(provider, 0) + static_cast<int64_t>(subgraph.GetNodes().size());
+    }
+    return counts;
+  } catch (const Ort::Exception&) {
+    return nullptr;  // not recorded for this session
   }
 }
 

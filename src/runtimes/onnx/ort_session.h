@@ -1,4 +1,5 @@
 #pragma once
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,14 @@ Ort::SessionOptions base_session_options(const RuntimeOptions& options);
 // Creates an ORT session from the model's file (so ORT resolves external data) or its bytes. ORT errors
 // become Error(kRuntime) with ORT's message.
 Ort::Session create_session(Ort::Env& env, const Model& model, const Ort::SessionOptions& session_options);
+
+// The folder libonnxruntime.so.1 was loaded from: ORT looks for its provider libraries there.
+std::filesystem::path library_folder();
+// Asks ORT to record which execution provider each node is assigned to (read with nodes_by_provider).
+void record_provider_assignment(Ort::SessionOptions& session_options);
+// Nodes per execution provider after partitioning, e.g. {"CUDAExecutionProvider": 120, "CPUExecutionProvider": 3};
+// null when the session was created without record_provider_assignment.
+nlohmann::json nodes_by_provider(const Ort::Session& session);
 
 // Runs an ORT session with inputs and outputs in host memory. The input Ort::Values are created once in
 // set_inputs() over buffers this object owns, so run() is only Session::Run.

@@ -1,0 +1,74 @@
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <onnxruntime_cxx_api.h>
+
+#include "runtimes/cuda/cuda_common.h"
+#include "runtimes/onnx/ort_session.h"
+
+namespace inferfoundry::ort {
+
+// Whether ONNX Runtime can load one of its GPU provider libraries: the file must sit beside
+// libonnxruntime.so.1 and, when try_loading, its own dependencies (cuDNN, cuBLAS...) must resolve. The
+// reason names the missing file and how to get it.
+Availability provider_library_availability(std::string_view library_file, std::string_view how_to_get,
+                                           bool try_loading);
+
+// Joins the reasons of every unavailable part with "; " (empty parts are skipped).
+Availability combine(const std::vector<Availability>& parts);
+
+// Everything a device session needs beyond the ORT session itself.
+struct DeviceSessionSetup {
+  bool include_transfers = false;
+  size_t device_memory_before = 0;  // cuda::device_memory_used_bytes() before the ORT session was created
+  nlohmann::json details = nlohmann::json::object();
+  std::function<void()> after_first_run;  // e.g. release a cache lock once lazily built engines are written
+};
+
+// Runs an ORT session whose execution provider computes on `stream`, with inputs and outputs bound in
+// device memory (I/O binding), so the timed loop measures compute alone. CUDA events on the stream give the
+// device time; with include_transfers every run also copies inputs host->device and outputs device->host
+// through pinned buffers, timed apart (like trtexec's H2D / compute / D2H).
+class DeviceSession : public Session {
+ public:
+  // `stream` must be the stream the provider was configured with (user_compute_stream).
+  DeviceSession(std::shared_ptr<Ort::Env> env, std::unique_ptr<cuda::Stream> stream, Ort::Session session,
+                DeviceSessionSetup setup);
+
+  void set_inputs(const std::vector<Tensor>& inputs) override;
+  RunTiming run() override;
+  std::vector<Tensor> outputs() override;
+  nlohmann::json details() const override;
+
+ private:
+  void copy_inputs_to_device();
+  void copy_outputs_to_host();
+  void note_memory_use() const;
+
+  // Declaration order is destruction order in reverse: the session goes before the stream it runs on.
+  std::shared_ptr<Ort::Env> env_;
+  std::unique_ptr<cuda::Stream> stream_;
+  Ort::Session session_;
+  DeviceSessionSetup setup_;
+  Ort::MemoryInfo device_memory_;
+  Ort::IoBinding binding_;
+  Ort::RunOptions run_options_;
+  std::vector<std::string> input_names_;
+  std::vector<std::string> output_names_;
+  std::vector<Tensor> staged_inputs_;              // host copies: shapes, types, bytes
+  std::vector<cuda::PinnedBuffer> pinned_inputs_;  // only with include_transfers
+  std::vector<cuda::DeviceBuffer> device_inputs_;
+  std::vector<Ort::Value> input_values_;
+  std::vector<Ort::Value> device_outputs_;         // of the last run
+  std::vector<Tensor> host_outputs_;               // filled by copy_outputs_to_host
+  std::vector<cuda::PinnedBuffer> pinned_outputs_;
+  cuda::Event start_, inputs_copied_, computed_, outputs_copied_;
+  bool ran_once_ = false;
+  mutable size_t peak_device_memory_ = 0;
+};
+
+}  // namespace inferfoundry::ort
