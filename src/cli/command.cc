@@ -15,6 +15,7 @@ std::vector<std::unique_ptr<Command>> all_commands() {
   commands.push_back(make_report_command());
   commands.push_back(make_inspect_command());
   commands.push_back(make_runtimes_command());
+  commands.push_back(make_verify_command());
   return commands;
 }
 

@@ -22,6 +22,7 @@ std::unique_ptr<Command> make_benchmark_command();
 std::unique_ptr<Command> make_inspect_command();
 std::unique_ptr<Command> make_report_command();
 std::unique_ptr<Command> make_runtimes_command();
+std::unique_ptr<Command> make_verify_command();
 
 // Every subcommand, in the order `--help` lists them.
 std::vector<std::unique_ptr<Command>> all_commands();
