@@ -1,0 +1,137 @@
+// Convolution through cuDNN. Candidates are every algorithm cuDNN reports as usable, each run two ways:
+// fused (cudnnConvolutionBiasActivationForward: bias, residual and ReLU in the convolution) and plain
+// convolution followed by foundry's bias/residual/activation kernel. The fastest measured one is kept.
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "runtimes/cuda/cuda_common.h"
+#include "runtimes/foundry/kernels/kernels.h"
+#include "runtimes/foundry/steps.h"
+
+namespace inferfoundry::foundry {
+namespace {
+
+constexpr size_t kMaxConvWorkspace = size_t{256} << 20;
+
+class ConvStep : public Step {
+ public:
+  ConvStep(Node& node, const StepContext& ctx) : ctx_(ctx) {
+    const Graph& g = *ctx.graph;
+    const Value& x = g.values[node.inputs[0]];
+    const Value& w = g.values[node.inputs[1]];
+    const Value& y = g.values[node.outputs[0]];
+    half_ = y.dtype == DType::kFloat16;
+    nhwc_ = y.layout == Layout::kNhwc;
+    x_ = ctx.ptr(node.inputs[0]);
+    w_ = ctx.ptr(node.inputs[1]);
+    b_ = ctx.ptr(node.inputs[2]);
+    z_ = node.input(3) >= 0 ? ctx.ptr(node.inputs[3]) : nullptr;
+    y_ = ctx.ptr(node.outputs[0]);
+    const std::string act = node.attr_string("activation", "none");
+    act_ = act == "relu" ? 1 : act == "clip" ? 2 : 0;
+    lo_ = node.attr_float("clip_min", 0);
+    hi_ = node.attr_float("clip_max", 0);
+    channels_ = y.shape[1];
+    spatial_ = y.shape[2] * y.shape[3];
+    total_ = element_count(y.shape);
+    describe(node, x, w, y);
+    if (ctx.choose || !node.has_attr("algo")) {
+      choose(node);
+    } else {
+      algo_ = static_cast<cudnnConvolutionFwdAlgo_t>(node.attr_int("algo", 0));
+      fused_ = node.attr_int("fused", 0) != 0;
+      check_cudnn(cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn, xd_, wd_, cd_, yd_, algo_, &workspace_), "workspace size");
+    }
+  }
+
+  void enqueue(cudaStream_t stream, void* workspace) override { run(algo_, fused_, stream, workspace, workspace_); }
+  size_t workspace_bytes() const override { return workspace_; }
+  std::string kernel() const override {
+    return fmt::format("cudnn conv algo {}{}", static_cast<int>(algo_), fused_ ? " + fused bias/act" : " + foundry bias/act");
+  }
+
+ private:
+  void describe(const Node& node, const Value& x, const Value& w, const Value& y) {
+    const cudnnDataType_t type = half_ ? CUDNN_DATA_HALF : CUDNN_DATA_FLOAT;
+    const cudnnTensorFormat_t format = nhwc_ ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
+    const auto pads = node.attr_ints("pads"), strides = node.attr_ints("strides"), dilations = node.attr_ints("dilations");
+    if (pads.size() != 4 || strides.size() != 2 || dilations.size() != 2 || x.shape.size() != 4 || w.shape.size() != 4) {
+      fail(ErrorKind::kRuntime, "conv '{}': malformed 2-D convolution attributes", node.name);
+    }
+    if (pads[0] != pads[2] || pads[1] != pads[3]) fail(ErrorKind::kRuntime, "conv '{}': asymmetric padding is not supported", node.name);
+    check_cudnn(cudnnSetTensor4dDescriptor(xd_, format, type, x.shape[0], x.shape[1], x.shape[2], x.shape[3]), "x descriptor");
+    check_cudnn(cudnnSetTensor4dDescriptor(yd_, format, type, y.shape[0], y.shape[1], y.shape[2], y.shape[3]), "y descriptor");
+    check_cudnn(cudnnSetFilter4dDescriptor(wd_, type, format, w.shape[0], w.shape[1], w.shape[2], w.shape[3]), "filter descriptor");
+    check_cudnn(cudnnSetTensor4dDescriptor(bd_, CUDNN_TENSOR_NCHW, type, 1, y.shape[1], 1, 1), "bias descriptor");
+    check_cudnn(cudnnSetConvolution2dDescriptor(cd_, pads[0], pads[1], strides[0], strides[1], dilations[0], dilations[1],
+                                                CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT), "convolution descriptor");
+    check_cudnn(cudnnSetConvolutionGroupCount(cd_, static_cast<int>(node.attr_int("group", 1))), "group count");
+    const cudnnMathType_t math = half_ ? CUDNN_TENSOR_OP_MATH : ctx_.tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH;
+    check_cudnn(cudnnSetConvolutionMathType(cd_, math), "math type");
+    check_cudnn(cudnnSetActivationDescriptor(ad_, act_ == 1 ? CUDNN_ACTIVATION_RELU : CUDNN_ACTIVATION_IDENTITY,
+                                             CUDNN_NOT_PROPAGATE_NAN, 0.0), "activation descriptor");
+  }
+
+  void run(cudnnConvolutionFwdAlgo_t algo, bool fused, cudaStream_t stream, void* workspace, size_t bytes) {
+    const float one = 1.0f, zero = 0.0f, alpha2 = z_ ? 1.0f : 0.0f;
+    check_cudnn(cudnnSetStream(ctx_.cudnn, stream), "set stream");
+    if (fused) {
+      check_cudnn(cudnnConvolutionBiasActivationForward(ctx_.cudnn, &one, xd_, x_, wd_, w_, cd_, algo, workspace, bytes, &alpha2, yd_,
+                                                        z_ ? z_ : y_, bd_, b_, ad_, yd_, y_), "convolution+bias+activation");
+      return;
+    }
+    check_cudnn(cudnnConvolutionForward(ctx_.cudnn, &one, xd_, x_, wd_, w_, cd_, algo, workspace, bytes, &zero, yd_, y_), "convolution");
+    kernels::bias_activation(y_, b_, z_, total_, channels_, spatial_, nhwc_, act_, lo_, hi_, half_, stream);
+    cuda::check(cudaGetLastError(), "bias/activation kernel");
+  }
+
+  void choose(Node& node) {
+    cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
+    int returned = 0;
+    check_cudnn(cudnnGetConvolutionForwardAlgorithm_v7(ctx_.cudnn, xd_, wd_, cd_, yd_, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf),
+                "algorithm list");
+    double best = -1;
+    nlohmann::json tried = nlohmann::json::array();
+    for (int k = 0; k < returned; ++k) {
+      if (perf[k].status != CUDNN_STATUS_SUCCESS || perf[k].memory > std::min(kMaxConvWorkspace, ctx_.scratch_bytes)) continue;
+      const cudnnConvolutionFwdAlgo_t algo = perf[k].algo;
+      for (bool fused : {true, false}) {
+        // cuDNN fuses only ReLU, and identity only with IMPLICIT_PRECOMP_GEMM.
+        if (fused && (act_ == 2 || (act_ == 0 && algo != CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM))) continue;
+        const double ms = time_candidate(ctx_.stream, [&] { run(algo, fused, ctx_.stream, ctx_.scratch, perf[k].memory); });
+        tried.push_back({{"algo", static_cast<int>(algo)}, {"fused", fused}, {"ms", ms}});
+        if (ms >= 0 && (best < 0 || ms < best)) {
+          best = ms;
+          algo_ = algo;
+          fused_ = fused;
+          workspace_ = perf[k].memory;
+        }
+      }
+    }
+    if (best < 0) fail(ErrorKind::kRuntime, "conv '{}': no cuDNN algorithm ran for this convolution", node.name);
+    node.attrs["algo"] = static_cast<int64_t>(algo_);
+    node.attrs["fused"] = int64_t{fused_};
+    node.attrs["chosen_ms"] = static_cast<float>(best);
+    node.attrs["candidates"] = static_cast<int64_t>(tried.size());
+  }
+
+  const StepContext& ctx_;
+  TensorDesc xd_, yd_, bd_;
+  FilterDesc wd_;
+  ConvDesc cd_;
+  ActivationDesc ad_;
+  const void *x_ = nullptr, *w_ = nullptr, *b_ = nullptr, *z_ = nullptr;
+  void* y_ = nullptr;
+  bool half_ = false, nhwc_ = false, fused_ = false;
+  int act_ = 0;
+  float lo_ = 0, hi_ = 0;
+  int64_t channels_ = 0, spatial_ = 0, total_ = 0;
+  cudnnConvolutionFwdAlgo_t algo_ = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
+  size_t workspace_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Step> make_conv_step(Node& node, const StepContext& ctx) { return std::make_unique<ConvStep>(node, ctx); }
+
+}  // namespace inferfoundry::foundry

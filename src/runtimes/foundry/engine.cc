@@ -1,0 +1,122 @@
+#include "runtimes/foundry/engine.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+
+namespace inferfoundry::foundry {
+namespace {
+constexpr size_t kChoiceScratch = size_t{256} << 20;
+}
+
+Engine::Engine(PlanFile plan, const EngineOptions& options) : plan_(std::move(plan)) {
+  validate_planned_graph(plan_.graph, plan_.memory);
+  weights_ = cuda::DeviceBuffer(static_cast<size_t>(std::max<int64_t>(plan_.memory.weight_bytes, 256)));
+  arena_ = cuda::DeviceBuffer(static_cast<size_t>(std::max<int64_t>(plan_.memory.arena_bytes, 256)));
+  // Kernels never read an activation before writing it, but a defined start keeps timing runs reproducible.
+  cuda::check(cudaMemset(arena_.get(), 0, arena_.size()), "clear arena");
+  upload_weights();
+  check_cudnn(cudnnSetStream(cudnn_, stream_.get()), "set stream");
+  ctx_.graph = &plan_.graph;
+  ctx_.arena = static_cast<char*>(arena_.get());
+  ctx_.weights = static_cast<char*>(weights_.get());
+  ctx_.cudnn = cudnn_;
+  ctx_.lt = lt_;
+  ctx_.stream = stream_.get();
+  ctx_.tf32 = options.tf32;
+  ctx_.choose = options.choose_kernels;
+  create_steps(options);
+  graph_ = cuda::GraphExec::capture(stream_.get(), [&] {
+    for (auto& step : steps_) step->enqueue(stream_.get(), workspace_.get());
+  });
+  launch();  // the first replay uploads the graph; keep it out of anyone's timing
+  stream_.synchronize();
+}
+
+Engine::~Engine() = default;
+
+void Engine::upload_weights() {
+  cuda::PinnedBuffer staging(static_cast<size_t>(std::max<int64_t>(plan_.memory.weight_bytes, 256)));
+  for (const Value& v : plan_.graph.values) {
+    if (v.is_constant() && v.offset >= 0) std::memcpy(static_cast<char*>(staging.get()) + v.offset, v.constant->bytes().data(), v.byte_size());
+  }
+  cuda::check(cudaMemcpy(weights_.get(), staging.get(), static_cast<size_t>(plan_.memory.weight_bytes), cudaMemcpyHostToDevice), "upload weights");
+}
+
+void Engine::create_steps(const EngineOptions& options) {
+  cuda::DeviceBuffer scratch;
+  if (options.choose_kernels) {
+    size_t free_bytes = 0, total = 0;
+    cuda::check(cudaMemGetInfo(&free_bytes, &total), "cudaMemGetInfo");
+    scratch = cuda::DeviceBuffer(std::min(kChoiceScratch, free_bytes / 4));
+    ctx_.scratch = scratch.get();
+    ctx_.scratch_bytes = scratch.size();
+  }
+  size_t workspace = 0;
+  int heavy = 0, heavy_total = 0;
+  for (const Node& node : plan_.graph.nodes) heavy_total += node.op == "Conv" || node.op == "Gemm";
+  for (size_t n = 0; n < plan_.graph.nodes.size(); ++n) {
+    Node& node = plan_.graph.nodes[n];
+    const bool is_heavy = node.op == "Conv" || node.op == "Gemm";
+    steps_.push_back(make_step(node, ctx_));
+    step_nodes_.push_back(static_cast<int>(n));
+    workspace = std::max(workspace, steps_.back()->workspace_bytes());
+    if (is_heavy && options.choose_kernels && options.progress) {
+      options.progress(fmt::format("[{}/{}] {} {}: {}", ++heavy, heavy_total, node.op, node.name, steps_.back()->kernel()));
+    }
+  }
+  ctx_.scratch = nullptr;
+  ctx_.scratch_bytes = 0;
+  scratch = cuda::DeviceBuffer();
+  workspace_ = cuda::DeviceBuffer(std::max<size_t>(workspace, 256));
+}
+
+void* Engine::input_device(size_t k) const { return ctx_.ptr(plan_.graph.inputs.at(k)); }
+void* Engine::output_device(size_t k) const { return ctx_.ptr(plan_.graph.outputs.at(k)); }
+
+nlohmann::json Engine::profile(int iterations) {
+  std::vector<cuda::Event> marks(steps_.size() + 1);
+  std::vector<std::vector<float>> times(steps_.size());
+  for (int it = 0; it < iterations + 1; ++it) {
+    marks[0].record(stream_.get());
+    for (size_t s = 0; s < steps_.size(); ++s) {
+      steps_[s]->enqueue(stream_.get(), workspace_.get());
+      marks[s + 1].record(stream_.get());
+    }
+    stream_.synchronize();
+    if (it == 0) continue;  // warm-up pass
+    for (size_t s = 0; s < steps_.size(); ++s) times[s].push_back(marks[s + 1].elapsed_since(marks[s]));
+  }
+  nlohmann::json layers = nlohmann::json::array();
+  double total = 0;
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    std::sort(times[s].begin(), times[s].end());
+    const double median = times[s].empty() ? 0.0 : times[s][times[s].size() / 2];
+    total += median;
+    const Node& node = plan_.graph.nodes[step_nodes_[s]];
+    layers.push_back({{"layer", node.name}, {"op", node.op}, {"fused", node.fused}, {"kernel", steps_[s]->kernel()}, {"median_ms", median}});
+  }
+  return {{"iterations", iterations}, {"layers", layers}, {"sum_of_medians_ms", total},
+          {"note", "each layer timed alone between CUDA events, outside the CUDA graph"}};
+}
+
+nlohmann::json Engine::kernels() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t s = 0; s < steps_.size(); ++s) {
+    const Node& node = plan_.graph.nodes[step_nodes_[s]];
+    if (node.op == "Alias") continue;
+    nlohmann::json entry = {{"layer", node.name}, {"op", node.op}, {"kernel", steps_[s]->kernel()}};
+    if (!node.fused.empty()) entry["fused"] = node.fused;
+    if (node.has_attr("chosen_ms")) {
+      entry["measured_ms"] = node.attr_float("chosen_ms", 0);
+      entry["candidates"] = node.attr_int("candidates", 0);
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace inferfoundry::foundry

@@ -1,0 +1,62 @@
+#pragma once
+// Executes a planned graph on one CUDA stream: weights in one allocation, activations in one arena laid out
+// by the memory plan, every step enqueued once into a CUDA graph that run() replays.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/tensor.h"
+#include "runtimes/cuda/cuda_common.h"
+#include "runtimes/foundry/dnn.h"
+#include "runtimes/foundry/plan_format.h"
+#include "runtimes/foundry/steps.h"
+
+namespace inferfoundry::foundry {
+
+struct EngineOptions {
+  bool tf32 = false;
+  bool choose_kernels = true;  // time candidates now (building); false: use the plan's recorded choices
+  std::function<void(const std::string&)> progress;  // one line per heavy layer while choosing
+};
+
+class Engine {
+ public:
+  // Takes the plan (kernel choices are written into it when choosing); throws Error(kRuntime).
+  Engine(PlanFile plan, const EngineOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const PlanFile& plan() const { return plan_; }
+  cudaStream_t stream() const { return stream_.get(); }
+  void* input_device(size_t k) const;
+  void* output_device(size_t k) const;
+  const Value& input_value(size_t k) const { return plan_.graph.values[plan_.graph.inputs[k]]; }
+  const Value& output_value(size_t k) const { return plan_.graph.values[plan_.graph.outputs[k]]; }
+
+  // Enqueues one replay of the captured graph.
+  void launch() const { graph_.launch(stream_.get()); }
+  // Runs every step on its own between CUDA events, `iterations` times; per layer median milliseconds.
+  nlohmann::json profile(int iterations);
+  // Which kernel each executed layer uses, for the build summary.
+  nlohmann::json kernels() const;
+
+ private:
+  void upload_weights();
+  void create_steps(const EngineOptions& options);
+
+  PlanFile plan_;
+  cuda::Stream stream_;
+  CudnnHandle cudnn_;
+  LtHandle lt_;
+  cuda::DeviceBuffer weights_, arena_, workspace_;
+  StepContext ctx_;
+  std::vector<std::unique_ptr<Step>> steps_;
+  std::vector<int> step_nodes_;  // node index of each step
+  cuda::GraphExec graph_;
+};
+
+}  // namespace inferfoundry::foundry

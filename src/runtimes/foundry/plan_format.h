@@ -1,0 +1,38 @@
+#pragma once
+// foundry's plan file: everything an engine needs to start without the model or a rebuild.
+//
+//   bytes 0-7    magic "IFPLAN\0\1"
+//   bytes 8-11   format version (little-endian u32); a reader rejects other versions as stale
+//   bytes 12-19  header length H (u64), bytes 20-27 weight blob length B (u64)
+//   bytes 28-91  sha256 (hex) of the H + B bytes that follow
+//   H bytes      CBOR header: fingerprint, graph (values, nodes, attributes, kernel choices), memory plan,
+//                build summary
+//   B bytes      the constants, each at the offset its value records
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "runtimes/foundry/ir.h"
+#include "runtimes/foundry/planner.h"
+
+namespace inferfoundry::foundry {
+
+inline constexpr uint32_t kPlanFormatVersion = 1;
+
+struct PlanFile {
+  Graph graph;
+  MemoryPlan memory;
+  nlohmann::json fingerprint;  // what the plan was built for: model hash, precision, shapes, GPU, versions
+  nlohmann::json summary;      // build summary (layers, fusions, kernels chosen, timings)
+};
+
+std::string serialize_plan(const PlanFile& plan);
+// Throws Error(kInput) with "damaged plan: ..." when the bytes are truncated, fail the checksum or do not
+// describe a consistent graph, and "stale plan: ..." for another format version.
+PlanFile deserialize_plan(std::string_view bytes);
+
+// Checks ids, shapes and offsets of a graph against its memory plan (for plans read from disk).
+void validate_planned_graph(const Graph& graph, const MemoryPlan& memory);
+
+}  // namespace inferfoundry::foundry

@@ -1,0 +1,227 @@
+// `foundry`: InferFoundry's own ahead-of-time ONNX -> CUDA engine builder (docs/foundry.md).
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "core/file_io.h"
+#include "runtimes/cuda/cuda_common.h"
+#include "runtimes/foundry/builder.h"
+#include "runtimes/foundry/engine.h"
+#include "runtimes/foundry/plan_store.h"
+
+namespace inferfoundry {
+namespace foundry {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+
+std::string option(const RuntimeOptions& options, const char* key, const std::string& fallback = "") {
+  const auto it = options.extra.find(key);
+  return it == options.extra.end() ? fallback : it->second;
+}
+
+bool flag(const RuntimeOptions& options, const char* key) {
+  const std::string value = option(options, key, "0");
+  if (value == "1" || value == "true" || value == "on") return true;
+  if (value == "0" || value == "false" || value == "off") return false;
+  fail(ErrorKind::kUsage, "runtime 'foundry': option {}={} must be 0 or 1", key, value);
+}
+
+void warn(const std::string& message) { fmt::print(stderr, "foundry: warning: {}\n", message); }
+
+class FoundrySession : public Session {
+ public:
+  FoundrySession(std::unique_ptr<Engine> engine, const Model& model, bool include_transfers, nlohmann::json details)
+      : engine_(std::move(engine)), include_transfers_(include_transfers), details_(std::move(details)) {
+    for (const TensorSpec& spec : model.outputs()) output_names_.push_back(spec.name);
+    for (size_t k = 0; k < engine_->plan().graph.inputs.size(); ++k) host_inputs_.emplace_back(std::max<size_t>(1, engine_->input_value(k).byte_size()));
+    for (size_t k = 0; k < engine_->plan().graph.outputs.size(); ++k) host_outputs_.emplace_back(std::max<size_t>(1, engine_->output_value(k).byte_size()));
+  }
+
+  void set_inputs(const std::vector<Tensor>& inputs) override {
+    if (inputs.size() != host_inputs_.size()) fail(ErrorKind::kInput, "foundry: {} inputs given, the plan has {}", inputs.size(), host_inputs_.size());
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      const Value& want = engine_->input_value(k);
+      if (inputs[k].dtype() != want.dtype || inputs[k].shape() != want.shape) {
+        fail(ErrorKind::kInput, "foundry: input '{}' is {} {}, the plan was built for {} {} (rebuild with --shapes)", want.name,
+             dtype_name(inputs[k].dtype()), format_shape(inputs[k].shape()), dtype_name(want.dtype), format_shape(want.shape));
+      }
+      std::memcpy(host_inputs_[k].get(), inputs[k].bytes().data(), inputs[k].byte_size());
+    }
+    if (!include_transfers_) {
+      copy_inputs();
+      engine_->stream() ? cuda::check(cudaStreamSynchronize(engine_->stream()), "input upload") : void();
+    }
+  }
+
+  RunTiming run() override {
+    const cudaStream_t stream = engine_->stream();
+    RunTiming timing;
+    if (include_transfers_) {
+      h2d_start_.record(stream);
+      copy_inputs();
+    }
+    start_.record(stream);
+    engine_->launch();
+    stop_.record(stream);
+    if (include_transfers_) {
+      copy_outputs();
+      d2h_stop_.record(stream);
+    }
+    cuda::check(cudaStreamSynchronize(stream), "foundry run");
+    timing.device_ms = stop_.elapsed_since(start_);
+    if (include_transfers_) {
+      timing.h2d_ms = start_.elapsed_since(h2d_start_);
+      timing.d2h_ms = d2h_stop_.elapsed_since(stop_);
+    }
+    return timing;
+  }
+
+  std::vector<Tensor> outputs() override {
+    if (!include_transfers_) {
+      copy_outputs();
+      cuda::check(cudaStreamSynchronize(engine_->stream()), "output download");
+    }
+    std::vector<Tensor> out;
+    for (size_t k = 0; k < host_outputs_.size(); ++k) {
+      const Value& value = engine_->output_value(k);
+      Tensor tensor(k < output_names_.size() ? output_names_[k] : value.name, value.dtype, value.shape);
+      std::memcpy(tensor.bytes().data(), host_outputs_[k].get(), tensor.byte_size());
+      out.push_back(std::move(tensor));
+    }
+    return out;
+  }
+
+  nlohmann::json details() const override { return details_; }
+
+ private:
+  void copy_inputs() {
+    for (size_t k = 0; k < host_inputs_.size(); ++k) {
+      cuda::check(cudaMemcpyAsync(engine_->input_device(k), host_inputs_[k].get(), engine_->input_value(k).byte_size(),
+                                  cudaMemcpyHostToDevice, engine_->stream()), "input copy");
+    }
+  }
+  void copy_outputs() {
+    for (size_t k = 0; k < host_outputs_.size(); ++k) {
+      cuda::check(cudaMemcpyAsync(host_outputs_[k].get(), engine_->output_device(k), engine_->output_value(k).byte_size(),
+                                  cudaMemcpyDeviceToHost, engine_->stream()), "output copy");
+    }
+  }
+
+  std::unique_ptr<Engine> engine_;
+  bool include_transfers_;
+  nlohmann::json details_;
+  std::vector<std::string> output_names_;
+  std::vector<cuda::PinnedBuffer> host_inputs_, host_outputs_;
+  cuda::Event h2d_start_, start_, stop_, d2h_stop_;
+};
+
+class FoundryRuntime : public Runtime {
+ public:
+  std::string name() const override { return "foundry"; }
+  std::string description() const override {
+    return "InferFoundry's own ahead-of-time engine: fused cuDNN/cuBLASLt/own CUDA kernels, static memory plan, CUDA graph";
+  }
+  Availability availability() const override {
+    Availability gpu = cuda::gpu_availability();
+    if (!gpu.available) return gpu;
+    if (cudnnGetVersion() < 90000) return {false, "cuDNN 9 is needed (libcudnn.so.9 from the CUDA install)"};
+    return {true, ""};
+  }
+  std::string version() const override { return fmt::format("{} ({})", kFoundryVersion, dnn_versions()); }
+
+  std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& options) const override {
+    reject_unknown_options(options, name(), {"profile", "profile-iterations", "save-plan", "load-plan", "tf32", "layout", "progress"});
+    if (options.precision != "fp32" && options.precision != "fp16") {
+      fail(ErrorKind::kUsage, "runtime 'foundry' builds fp32 or fp16 plans; --precision {} is not supported", options.precision);
+    }
+    const std::string layout = option(options, "layout", "nhwc");
+    if (layout != "nhwc" && layout != "nchw") fail(ErrorKind::kUsage, "runtime 'foundry': layout must be nhwc or nchw, not '{}'", layout);
+    const Availability available = availability();
+    if (!available.available) fail(ErrorKind::kUnavailable, "runtime 'foundry' is unavailable: {}", available.reason);
+    const auto gpu = cuda::query_gpu();
+    if (!gpu) fail(ErrorKind::kUnavailable, "runtime 'foundry' is unavailable: GPU properties could not be read");
+    const nlohmann::json fingerprint = plan_fingerprint(model, options, gpu->name, gpu->compute_capability(),
+                                                        fmt::format("CUDA runtime {} / {}", gpu->runtime_version, dnn_versions()));
+    EngineOptions engine_options{.tf32 = flag(options, "tf32")};
+    if (isatty(fileno(stderr)) || flag(options, "progress")) {
+      engine_options.progress = [](const std::string& line) { fmt::print(stderr, "foundry: {}\n", line); };
+    }
+
+    const auto start = Clock::now();
+    nlohmann::json details = {{"fingerprint", fingerprint}};
+    std::optional<PlanFile> plan = existing_plan(options, fingerprint, details);
+    std::unique_ptr<Engine> engine;
+    if (plan) {
+      engine_options.choose_kernels = false;
+      engine = std::make_unique<Engine>(std::move(*plan), engine_options);
+      details["load_ms"] = ms_since(start);
+    } else {
+      engine = build(model, options, fingerprint, engine_options, details);
+      details["build_ms"] = ms_since(start);
+    }
+    details["summary"] = engine->plan().summary;
+    details["kernels"] = engine->kernels();
+    if (flag(options, "profile")) {
+      const int iterations = std::stoi(option(options, "profile-iterations", "50"));
+      details["profile"] = engine->profile(std::max(1, iterations));
+    }
+    return std::make_unique<FoundrySession>(std::move(engine), model, options.include_transfers, std::move(details));
+  }
+
+ private:
+  static std::optional<PlanFile> existing_plan(const RuntimeOptions& options, const nlohmann::json& fingerprint, nlohmann::json& details) {
+    std::string warning;
+    std::optional<PlanFile> plan;
+    if (const std::string path = option(options, "load-plan"); !path.empty()) {
+      plan = read_plan_file(path, fingerprint, warning);
+      details["plan_source"] = plan ? "plan file " + path : "built (plan file unusable)";
+    } else if (!options.cache_dir.empty()) {
+      plan = read_cached_plan(options.cache_dir, fingerprint, warning);
+      details["plan_source"] = plan ? "cache" : "built (cache miss)";
+    } else {
+      details["plan_source"] = "built (no cache folder given)";
+    }
+    if (!warning.empty()) {
+      warn(warning);
+      details["plan_warning"] = warning;
+    }
+    return plan;
+  }
+
+  static std::unique_ptr<Engine> build(const Model& model, const RuntimeOptions& options, const nlohmann::json& fingerprint,
+                                       const EngineOptions& engine_options, nlohmann::json& details) {
+    BuildOptions build_options;
+    build_options.format.fp16 = options.precision == "fp16";
+    build_options.format.nhwc = option(options, "layout", "nhwc") == "nhwc";
+    build_options.shapes = options.shapes;
+    const auto passes_start = Clock::now();
+    BuiltGraph built = build_graph(model, build_options);
+    details["passes_ms"] = ms_since(passes_start);
+    PlanFile plan{.graph = std::move(built.graph), .memory = built.memory, .fingerprint = fingerprint, .summary = std::move(built.summary)};
+    const auto choose_start = Clock::now();
+    auto engine = std::make_unique<Engine>(std::move(plan), engine_options);
+    details["kernel_selection_ms"] = ms_since(choose_start);
+    const std::string bytes = serialize_plan(engine->plan());
+    details["plan_bytes"] = bytes.size();
+    if (!options.cache_dir.empty()) write_cached_plan(options.cache_dir, fingerprint, bytes);
+    if (const std::string path = option(options, "save-plan"); !path.empty()) {
+      write_file_atomically(path, bytes);
+      details["plan_saved_to"] = path;
+    }
+    return engine;
+  }
+};
+
+}  // namespace
+}  // namespace foundry
+
+std::unique_ptr<Runtime> make_foundry_runtime() { return std::make_unique<foundry::FoundryRuntime>(); }
+
+}  // namespace inferfoundry
