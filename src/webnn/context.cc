@@ -199,8 +199,12 @@ Tensor MLContext::read_tensor(const MLTensor& tensor) const {
 void MLContext::dispatch(const MLGraph& graph, const std::map<std::string, const MLTensor*>& inputs,
                          const std::map<std::string, MLTensor*>& outputs) {
   std::map<std::string, Tensor> input_values;
-  for (const auto& [name, tensor] : inputs) input_values.emplace(name, tensor->data_);
+  for (const auto& [name, tensor] : inputs) {
+    if (!tensor) fail(ErrorKind::kUsage, "dispatch: input '{}' has no tensor", name);
+    input_values.emplace(name, tensor->data_);
+  }
   for (const auto& [name, tensor] : outputs) {
+    if (!tensor) fail(ErrorKind::kUsage, "dispatch: output '{}' has no tensor", name);
     auto it = graph.outputs().find(name);
     if (it == graph.outputs().end()) fail(ErrorKind::kUsage, "dispatch: '{}' is not an output of the graph", name);
     check_matches("dispatch: output tensor", name, it->second, tensor->descriptor_.data_type, tensor->descriptor_.shape);

@@ -131,6 +131,7 @@ std::vector<MLOperand> MLGraphBuilder::add_node(const std::string& op, const std
     results.push_back(new_operand(name, descriptor, node_index));
   }
   Node node;
+  node.scope = names.empty() ? op : names[0];
   for (const auto& input : inputs) node.inputs.push_back(input.info().index);
   node.lower = [lower = std::move(lower), names](OnnxEmitter& emitter) { lower(emitter, names); };
   nodes_.push_back(std::move(node));
@@ -181,9 +182,13 @@ MLGraph MLGraphBuilder::build(const std::map<std::string, MLOperand>& outputs) {
     if (used.count(index)) graph.add_initializer(tensor);
   }
   OnnxEmitter emitter(graph);
-  for (int node : nodes) nodes_[node].lower(emitter);
+  for (int node : nodes) {
+    emitter.begin_operation(nodes_[node].scope);
+    nodes_[node].lower(emitter);
+  }
+  emitter.begin_operation("output");
   for (const auto& [name, operand] : outputs) {
-    graph.add_node("Identity", {operand.name()}, {name});
+    emitter.node("Identity", {operand.name()}, {name});
     std::vector<Dim> dims;
     for (int64_t d : operand.shape()) dims.push_back(fixed_dim(d));
     graph.add_output(name, operand.data_type(), dims);

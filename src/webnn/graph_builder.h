@@ -173,6 +173,7 @@ class MLGraphBuilder {
   friend class OpContext;
   using Lowering = std::function<void(OnnxEmitter&)>;
   struct Node {
+    std::string scope;  // the name of its first result, which names its ONNX nodes
     std::vector<int> inputs;
     Lowering lower;
   };

@@ -38,7 +38,10 @@ DType compute_type(DType type, const std::vector<DType>& native) {
 
 onnx::NodeProto& OnnxEmitter::node(const std::string& op_type, const std::vector<std::string>& inputs,
                                    const std::vector<std::string>& outputs) {
-  return graph_.add_node(op_type, inputs, outputs);
+  auto& created = graph_.add_node(op_type, inputs, outputs);
+  const std::string local = op_type + "_" + std::to_string(node_counter_++);
+  created.set_name(scope_.empty() ? local : scope_ + "/" + local);
+  return created;
 }
 
 std::string OnnxEmitter::fresh_name(const std::string& hint) { return hint + "__" + std::to_string(counter_++); }

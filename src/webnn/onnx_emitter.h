@@ -34,11 +34,17 @@ class OnnxEmitter {
   onnx::NodeProto& typed(const std::string& op_type, const std::vector<std::string>& inputs, size_t cast_count,
                          const std::string& output, DType type, const std::vector<DType>& native);
 
+  // Names the nodes emitted next "<operation result>/<ONNX op>_<n>" (e.g. "conv2d_0/Conv_3"), so that a
+  // runtime's error about a node leads back to the WebNN operation it came from.
+  void begin_operation(std::string scope) { scope_ = std::move(scope); }
+
   GraphBuilder& graph() { return graph_; }
 
  private:
   GraphBuilder& graph_;
+  std::string scope_;
   int counter_ = 0;
+  int node_counter_ = 0;
 };
 
 // A rank-0 tensor holding `value` converted to `type` (float16 rounded to nearest even).
