@@ -107,14 +107,36 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
   return report;
 }
 
+namespace {
+
+// The precision a runtime actually computed at: what it reports in details.precision (a runtime may be
+// fixed to fp16 whatever --precision says), else what was requested.
+std::string effective_precision(const RuntimeResult& result, const std::string& requested) {
+  const auto reported = result.details.find("precision");
+  if (reported != result.details.end() && reported->is_string()) return reported->get<std::string>();
+  return requested;
+}
+
+// Of two precisions, the one with the looser default tolerance; unknown names count as fp32.
+std::string looser_precision(const std::string& a, const std::string& b) {
+  const auto rank = [](const std::string& p) { return p == "int8" ? 2 : (p == "fp16" ? 1 : 0); };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+}  // namespace
+
 void check_outputs(BenchmarkReport& report, const std::string& reference, const std::string& precision,
                    const ToleranceOverride& tolerance) {
   const auto ref = std::find_if(report.results.begin(), report.results.end(),
                                 [&](const RuntimeResult& r) { return r.runtime == reference; });
   if (ref == report.results.end() || ref->status != RunStatus::kOk) return;
-  const ToleranceFn tolerance_for = [&](DType dtype) { return tolerance.apply(precision_tolerance(precision, dtype)); };
+  const std::string reference_precision = effective_precision(*ref, precision);
   for (auto& result : report.results) {
     if (&result == &*ref || result.status != RunStatus::kOk) continue;
+    // A comparison is as loose as the less precise of the two sides.
+    std::string pair_precision = looser_precision(effective_precision(result, precision), reference_precision);
+    if (pair_precision != "fp16" && pair_precision != "int8") pair_precision = "fp32";
+    const ToleranceFn tolerance_for = [&](DType dtype) { return tolerance.apply(precision_tolerance(pair_precision, dtype)); };
     AccuracyVerdict verdict = compare_outputs(result.outputs, ref->outputs, tolerance_for);
     verdict.reference = reference;
     result.accuracy = std::move(verdict);

@@ -42,6 +42,8 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
 
 // Compares the outputs of every runtime that ran with the reference's and stores the verdict in each
 // result (the reference itself gets none). Runtimes are left unchecked when the reference did not run.
+// Default tolerances follow the looser precision of the pair: a runtime's details["precision"] when it
+// reports one (runtimes fixed to fp16), else the requested precision.
 void check_outputs(BenchmarkReport& report, const std::string& reference, const std::string& precision,
                    const ToleranceOverride& tolerance);
 

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "model/tensor_proto.h"
+#include "report/json_format.h"
 #include "report/reporters.h"
 #include "support/cli_runner.h"
 #include "support/perturbing_runtime.h"
@@ -127,6 +128,62 @@ TEST(BenchmarkCheck, UnknownReferenceIsAUsageError) {
     EXPECT_EQ(e.kind(), ErrorKind::kUsage);
     EXPECT_NE(std::string(e.what()).find("--reference wrong"), std::string::npos) << e.what();
   }
+}
+
+TEST(BenchmarkCheck, ARuntimeThatReportsFp16GetsTheFp16Tolerance) {
+  // 0.005 on a softmax probability: far beyond fp32's 1e-4 + 1e-3 * |x|, within fp16's 1e-2 + 1e-2 * |x|.
+  RuntimeRegistry registry;
+  registry.add(make_onnx_runtime());
+  registry.add(testing::make_perturbing_runtime(make_onnx_runtime(), "half", 0.005, "fp16"));
+  registry.add(testing::make_perturbing_runtime(make_onnx_runtime(), "full", 0.005));
+  const BenchmarkReport report = run_benchmark(registry, short_request("onnx,half,full"));
+  const auto& half = result_of(report, "half");
+  const auto& full = result_of(report, "full");
+  ASSERT_TRUE(half.accuracy && full.accuracy);
+  EXPECT_TRUE(half.accuracy->passed) << half.accuracy->outputs[0].note;
+  EXPECT_DOUBLE_EQ(half.accuracy->atol, 1e-2);
+  EXPECT_FALSE(full.accuracy->passed);
+  EXPECT_DOUBLE_EQ(full.accuracy->atol, 1e-4);
+}
+
+// A runtime whose every prepare fails, to stand in for a reference that cannot run.
+class BrokenRuntime : public Runtime {
+ public:
+  std::string name() const override { return "broken"; }
+  std::string description() const override { return "test only: always fails"; }
+  Availability availability() const override { return {true, ""}; }
+  std::string version() const override { return "0"; }
+  std::unique_ptr<Session> prepare(const Model&, const RuntimeOptions&) const override {
+    fail(ErrorKind::kRuntime, "broken on purpose");
+  }
+};
+
+TEST(BenchmarkCheck, WithoutReferenceOutputsNothingIsCheckedAndTheFailureWins) {
+  RuntimeRegistry registry;
+  registry.add(std::make_unique<BrokenRuntime>());
+  registry.add(make_onnx_runtime());
+  const BenchmarkReport report = run_benchmark(registry, short_request("broken,onnx"));
+  EXPECT_EQ(result_of(report, "broken").status, RunStatus::kFailed);
+  EXPECT_FALSE(result_of(report, "onnx").accuracy) << "nothing to compare against";
+  EXPECT_EQ(benchmark_exit_status(report), exit_code::kRuntimeFailed);
+}
+
+TEST(BenchmarkCheck, VerdictSurvivesTheResultsFile) {
+  const auto registry = registry_with_perturbed_runtimes();
+  const BenchmarkReport report = run_benchmark(registry, short_request("onnx,wrong"));
+  TempDir dir;
+  save_report(dir / "results.json", report);
+  const auto json = nlohmann::json::parse(read_file(dir / "results.json"));
+  const auto& accuracy = json["results"][1]["accuracy"];
+  EXPECT_EQ(accuracy["reference"], "onnx");
+  EXPECT_EQ(accuracy["passed"], false);
+  EXPECT_EQ(accuracy["outputs"][0]["mismatches"], 1);
+  EXPECT_TRUE(accuracy["outputs"][0]["max_abs_error"].is_number());
+  const BenchmarkReport loaded = load_report(dir / "results.json");
+  const auto& wrong = result_of(loaded, "wrong");
+  ASSERT_TRUE(wrong.accuracy);
+  EXPECT_FALSE(wrong.comparable());
+  EXPECT_NE(render_text(loaded).find("FAIL"), std::string::npos);
 }
 
 TEST(CliCheck, SavedInputsReplayToTheSameOutputs) {

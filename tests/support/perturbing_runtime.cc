@@ -21,7 +21,8 @@ void perturb_first_element(Tensor& tensor, double offset) {
 
 class PerturbingSession : public Session {
  public:
-  PerturbingSession(std::unique_ptr<Session> inner, double offset) : inner_(std::move(inner)), offset_(offset) {}
+  PerturbingSession(std::unique_ptr<Session> inner, double offset, std::string precision)
+      : inner_(std::move(inner)), offset_(offset), precision_(std::move(precision)) {}
   void set_inputs(const std::vector<Tensor>& inputs) override { inner_->set_inputs(inputs); }
   RunTiming run() override { return inner_->run(); }
   std::vector<Tensor> outputs() override {
@@ -29,34 +30,42 @@ class PerturbingSession : public Session {
     for (auto& tensor : tensors) perturb_first_element(tensor, offset_);
     return tensors;
   }
+  nlohmann::json details() const override {
+    auto facts = inner_->details();
+    if (!precision_.empty()) facts["precision"] = precision_;
+    return facts;
+  }
 
  private:
   std::unique_ptr<Session> inner_;
   double offset_;
+  std::string precision_;
 };
 
 class PerturbingRuntime : public Runtime {
  public:
-  PerturbingRuntime(std::unique_ptr<Runtime> inner, std::string name, double offset)
-      : inner_(std::move(inner)), name_(std::move(name)), offset_(offset) {}
+  PerturbingRuntime(std::unique_ptr<Runtime> inner, std::string name, double offset, std::string precision)
+      : inner_(std::move(inner)), name_(std::move(name)), offset_(offset), precision_(std::move(precision)) {}
   std::string name() const override { return name_; }
   std::string description() const override { return "test only: " + inner_->name() + " with perturbed outputs"; }
   Availability availability() const override { return inner_->availability(); }
   std::string version() const override { return inner_->version(); }
   std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& options) const override {
-    return std::make_unique<PerturbingSession>(inner_->prepare(model, options), offset_);
+    return std::make_unique<PerturbingSession>(inner_->prepare(model, options), offset_, precision_);
   }
 
  private:
   std::unique_ptr<Runtime> inner_;
   std::string name_;
   double offset_;
+  std::string precision_;
 };
 
 }  // namespace
 
-std::unique_ptr<Runtime> make_perturbing_runtime(std::unique_ptr<Runtime> inner, std::string name, double offset) {
-  return std::make_unique<PerturbingRuntime>(std::move(inner), std::move(name), offset);
+std::unique_ptr<Runtime> make_perturbing_runtime(std::unique_ptr<Runtime> inner, std::string name, double offset,
+                                                 std::string reported_precision) {
+  return std::make_unique<PerturbingRuntime>(std::move(inner), std::move(name), offset, std::move(reported_precision));
 }
 
 }  // namespace inferfoundry::testing
