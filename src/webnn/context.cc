@@ -101,15 +101,21 @@ MLContext::MLContext(const RuntimeRegistry& registry, MLContextOptions options)
 MLContext::~MLContext() = default;
 
 nlohmann::json MLContext::op_support_limits() const {
-  std::vector<std::string> types;
-  for (DType type : kAllTypes) types.emplace_back(dtype_name(type));
-  const nlohmann::json operand = {{"dataTypes", types}};
-  return {{"preferredInputLayout", "nchw"},
-          {"input", operand},
-          {"constant", operand},
-          {"output", operand},
-          {"operations", MLGraphBuilder::operation_names()},
-          {"backend", backend_.runtime}};
+  auto names_of = [](const DTypes& types) {
+    std::vector<std::string> names;
+    for (DType type : types) names.emplace_back(dtype_name(type));
+    return names;
+  };
+  const nlohmann::json operand = {{"dataTypes", names_of(kAllTypes)}};
+  nlohmann::json limits = {{"preferredInputLayout", "nchw"},
+                           {"input", operand},
+                           {"constant", operand},
+                           {"output", operand},
+                           {"operations", MLGraphBuilder::operation_names()},
+                           {"backend", backend_.runtime}};
+  // Per operation, the data types of its main operand (the spec names it per operation; "input" here).
+  for (const auto& [op, types] : operation_input_types()) limits[op] = {{"input", {{"dataTypes", names_of(types)}}}};
+  return limits;
 }
 
 MLContext::Compiled& MLContext::compile(const MLGraph& graph) {

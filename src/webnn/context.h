@@ -61,7 +61,8 @@ class MLContext {
 
   const MLBackend& backend() const { return backend_; }
   const MLContextOptions& options() const { return options_; }
-  // MLOpSupportLimits: the operations and data types graphs built for this context may use.
+  // MLOpSupportLimits: the operations, and the data types of graph inputs, constants, outputs and of each
+  // operation's main operand.
   nlohmann::json op_support_limits() const;
 
   // Runs the graph on named inputs (shapes and types must match the graph's inputs) and returns every

@@ -102,12 +102,18 @@ const std::map<std::string, ReduceOp>& reduce_ops() {
 
 }  // namespace
 
+void add_elementwise_input_types(std::map<std::string, DTypes>& types) {
+  for (const auto& [name, op] : binary_ops()) types[name] = op.allowed;
+  for (const auto& [name, op] : unary_ops()) types[name] = op.allowed;
+  for (const auto& [name, op] : reduce_ops()) types[name] = op.allowed;
+}
+
 MLOperand MLGraphBuilder::binary(const std::string& op, const MLOperand& a, const MLOperand& b, const MLOptions& options) {
   OpCheck check(op, options, {});
   check_operand(check.where(), "a", a);
   check_operand(check.where(), "b", b);
   const auto& spec = binary_ops().at(op);
-  check.dtype("a", a, spec.allowed);
+  check.input_dtype("a", a);
   if (b.data_type() != a.data_type()) {
     check.fail("b {} must have the data type of a {}", describe(b), describe(a));
   }
@@ -133,7 +139,7 @@ MLOperand MLGraphBuilder::unary(const std::string& op, const MLOperand& x, const
   OpCheck check(op, options, {});
   check_operand(check.where(), "input", x);
   const auto& spec = unary_ops().at(op);
-  check.dtype("input", x, spec.allowed);
+  check.input_dtype("input", x);
   const DType type = x.data_type();
   const bool to_uint8 = op == "isNaN" || op == "isInfinite" || op == "logicalNot";
   const std::string name = x.name();
@@ -201,7 +207,7 @@ WEBNN_UNARY(softsign, "softsign")
 MLOperand MLGraphBuilder::softmax(const MLOperand& x, int64_t axis, const MLOptions& options) {
   OpCheck check("softmax", options, {});
   check_operand(check.where(), "input", x);
-  check.dtype("input", x, kFloats);
+  check.input_dtype("input", x);
   const int64_t normalized = check.axis("axis", axis, x.rank());
   const DType type = x.data_type();
   const std::string name = x.name();
@@ -234,7 +240,7 @@ MLOperand parametric(MLGraphBuilder& builder, const std::string& op, const MLOpe
   const auto& spec = parametric_activations().at(op);
   const bool has_beta = spec.beta.has_value();
   OpCheck check(op, options, has_beta ? std::vector<std::string_view>{"alpha", "beta"} : std::vector<std::string_view>{"alpha"});
-  check.dtype("input", x, kFloats);
+  check.input_dtype("input", x);
   const double alpha = check.get_double("alpha", spec.alpha);
   const double beta = check.get_double("beta", spec.beta.value_or(0.0));
   const DType type = x.data_type();
@@ -269,7 +275,7 @@ WEBNN_PARAMETRIC(linear, "linear")
 MLOperand MLGraphBuilder::gelu(const MLOperand& x, const MLOptions& options) {
   OpCheck check("gelu", options, {});
   check_operand(check.where(), "input", x);
-  check.dtype("input", x, kFloats);
+  check.input_dtype("input", x);
   const DType type = x.data_type();
   const std::string name = x.name();
   // ONNX has Gelu only from opset 20: 0.5 * x * (1 + erf(x / sqrt(2))).
@@ -286,7 +292,7 @@ MLOperand MLGraphBuilder::prelu(const MLOperand& x, const MLOperand& slope, cons
   OpCheck check("prelu", options, {});
   check_operand(check.where(), "input", x);
   check_operand(check.where(), "slope", slope);
-  check.dtype("input", x, kSignedNumbers);
+  check.input_dtype("input", x);
   check.same_dtype("slope", slope, x.data_type());
   const Shape shape = check.broadcast(x.shape(), slope.shape());
   const DType type = x.data_type();
@@ -303,7 +309,7 @@ MLOperand MLGraphBuilder::prelu(const MLOperand& x, const MLOperand& slope, cons
 MLOperand MLGraphBuilder::clamp(const MLOperand& x, const MLOptions& options) {
   OpCheck check("clamp", options, {"minValue", "maxValue"});
   check_operand(check.where(), "input", x);
-  check.dtype("input", x, kAllTypes);
+  check.input_dtype("input", x);
   const bool has_min = check.has("minValue"), has_max = check.has("maxValue");
   const double low = check.get_double("minValue", 0), high = check.get_double("maxValue", 0);
   if (has_min && has_max && low > high) check.fail("minValue {} is greater than maxValue {}", low, high);
@@ -322,7 +328,7 @@ MLOperand MLGraphBuilder::reduce(const std::string& op, const MLOperand& x, cons
   OpCheck check(op, options, {"axes", "keepDimensions"});
   check_operand(check.where(), "input", x);
   const auto& spec = reduce_ops().at(op);
-  check.dtype("input", x, spec.allowed);
+  check.input_dtype("input", x);
   std::vector<int64_t> all_axes(x.rank());
   for (size_t i = 0; i < x.rank(); ++i) all_axes[i] = static_cast<int64_t>(i);
   const std::vector<int64_t> axes = check.get_ints("axes", all_axes);
@@ -377,7 +383,7 @@ WEBNN_REDUCE(reduce_sum_square, "reduceSumSquare")
 MLOperand MLGraphBuilder::arg_reduce(const std::string& op, const MLOperand& x, int64_t axis, const MLOptions& options) {
   OpCheck check(op, options, {"keepDimensions", "outputDataType"});
   check_operand(check.where(), "input", x);
-  check.dtype("input", x, kAllTypes);
+  check.input_dtype("input", x);
   const int64_t normalized = check.axis("axis", axis, x.rank());
   const bool keep = check.get_bool("keepDimensions", false);
   const DType output_type = webnn_dtype_from_name(check.get_enum("outputDataType", "int32", {"int32", "int64"}));
@@ -405,7 +411,7 @@ MLOperand MLGraphBuilder::arg_min(const MLOperand& x, int64_t axis, const MLOpti
 MLOperand MLGraphBuilder::cast(const MLOperand& x, DType type, const MLOptions& options) {
   OpCheck check("cast", options, {});
   check_operand(check.where(), "input", x);
-  check.dtype("input", x, kAllTypes);
+  check.input_dtype("input", x);
   if (std::find(kAllTypes.begin(), kAllTypes.end(), type) == kAllTypes.end()) {
     check.fail("target type {} is not a WebNN data type", dtype_name(type));
   }

@@ -95,7 +95,7 @@ MLOperand MLGraphBuilder::matmul(const MLOperand& a, const MLOperand& b, const M
   OpCheck check("matmul", options, {});
   check_operand(check.where(), "a", a);
   check_operand(check.where(), "b", b);
-  check.dtype("a", a, kFloats);
+  check.input_dtype("a", a);
   check.same_dtype("b", b, a.data_type());
   if (a.rank() < 2 || b.rank() < 2) check.fail("a {} and b {} must have rank 2 or more", describe(a), describe(b));
   const int64_t m = a.shape()[a.rank() - 2], k = a.shape().back(), k2 = b.shape()[b.rank() - 2], n = b.shape().back();
@@ -114,7 +114,7 @@ MLOperand MLGraphBuilder::gemm(const MLOperand& a, const MLOperand& b, const MLO
   OpCheck check("gemm", options, {"c", "alpha", "beta", "aTranspose", "bTranspose"});
   check_operand(check.where(), "a", a);
   check_operand(check.where(), "b", b);
-  check.dtype("a", a, kFloats);
+  check.input_dtype("a", a);
   check.same_dtype("b", b, a.data_type());
   check.rank("a", a, 2);
   check.rank("b", b, 2);
@@ -150,7 +150,7 @@ MLOperand MLGraphBuilder::conv2d(const MLOperand& input, const MLOperand& filter
   OpCheck check("conv2d", options, {"padding", "strides", "dilations", "groups", "inputLayout", "filterLayout", "bias"});
   check_operand(check.where(), "input", input);
   check_operand(check.where(), "filter", filter);
-  check.dtype("input", input, kFloats);
+  check.input_dtype("input", input);
   check.same_dtype("filter", filter, input.data_type());
   check.rank("input", input, 4);
   check.rank("filter", filter, 4);
@@ -203,7 +203,7 @@ MLOperand MLGraphBuilder::conv_transpose2d(const MLOperand& input, const MLOpera
                                              "inputLayout", "filterLayout", "bias"});
   check_operand(check.where(), "input", input);
   check_operand(check.where(), "filter", filter);
-  check.dtype("input", input, kFloats);
+  check.input_dtype("input", input);
   check.same_dtype("filter", filter, input.data_type());
   check.rank("input", input, 4);
   check.rank("filter", filter, 4);
@@ -277,7 +277,7 @@ MLOperand MLGraphBuilder::conv_transpose2d(const MLOperand& input, const MLOpera
 MLOperand MLGraphBuilder::pool2d(const std::string& op, const MLOperand& input, const MLOptions& options) {
   OpCheck check(op, options, {"windowDimensions", "padding", "strides", "dilations", "layout", "roundingType", "outputSizes"});
   check_operand(check.where(), "input", input);
-  check.dtype("input", input, kFloats);
+  check.input_dtype("input", input);
   check.rank("input", input, 4);
   const Window2d window = read_window(check);
   const bool nhwc = check.get_enum("layout", "nchw", {"nchw", "nhwc"}) == "nhwc";
@@ -359,7 +359,7 @@ MLOperand MLGraphBuilder::batch_normalization(const MLOperand& input, const MLOp
   check_operand(check.where(), "input", input);
   check_operand(check.where(), "mean", mean);
   check_operand(check.where(), "variance", variance);
-  check.dtype("input", input, kFloats);
+  check.input_dtype("input", input);
   const int64_t axis = check.axis("axis", check.get_int("axis", 1), input.rank());
   const double epsilon = check.get_double("epsilon", 1e-5);
   const int64_t channels = input.shape()[axis];
@@ -391,7 +391,7 @@ MLOperand MLGraphBuilder::batch_normalization(const MLOperand& input, const MLOp
 MLOperand MLGraphBuilder::instance_normalization(const MLOperand& input, const MLOptions& options) {
   OpCheck check("instanceNormalization", options, {"scale", "bias", "epsilon", "layout"});
   check_operand(check.where(), "input", input);
-  check.dtype("input", input, kFloats);
+  check.input_dtype("input", input);
   check.rank("input", input, 4);
   const double epsilon = check.get_double("epsilon", 1e-5);
   const bool nhwc = check.get_enum("layout", "nchw", {"nchw", "nhwc"}) == "nhwc";
@@ -424,7 +424,7 @@ MLOperand MLGraphBuilder::instance_normalization(const MLOperand& input, const M
 MLOperand MLGraphBuilder::layer_normalization(const MLOperand& input, const MLOptions& options) {
   OpCheck check("layerNormalization", options, {"scale", "bias", "axes", "epsilon"});
   check_operand(check.where(), "input", input);
-  check.dtype("input", input, kFloats);
+  check.input_dtype("input", input);
   std::vector<int64_t> trailing;
   for (size_t i = 1; i < input.rank(); ++i) trailing.push_back(static_cast<int64_t>(i));
   const auto axes = check.get_ints("axes", trailing);
@@ -478,7 +478,7 @@ MLOperand MLGraphBuilder::layer_normalization(const MLOperand& input, const MLOp
 MLOperand MLGraphBuilder::resample2d(const MLOperand& input, const MLOptions& options) {
   OpCheck check("resample2d", options, {"mode", "scales", "sizes", "axes"});
   check_operand(check.where(), "input", input);
-  check.dtype("input", input, kFloats);
+  check.input_dtype("input", input);
   check.rank("input", input, 4);
   const std::string mode = check.get_enum("mode", "nearest-neighbor", {"nearest-neighbor", "linear"});
   const auto axes = check.get_ints("axes", {2, 3});
@@ -527,7 +527,7 @@ MLOperand MLGraphBuilder::quantize_linear(const MLOperand& input, const MLOperan
   check_operand(check.where(), "input", input);
   check_operand(check.where(), "scale", scale);
   check_operand(check.where(), "zeroPoint", zero_point);
-  check.dtype("input", input, kFloats);
+  check.input_dtype("input", input);
   check.same_dtype("scale", scale, input.data_type());
   check.dtype("zeroPoint", zero_point, {kI8, kU8, kI32});
   check.shape("zeroPoint", zero_point, scale.shape());
@@ -551,7 +551,7 @@ MLOperand MLGraphBuilder::dequantize_linear(const MLOperand& input, const MLOper
   check_operand(check.where(), "input", input);
   check_operand(check.where(), "scale", scale);
   check_operand(check.where(), "zeroPoint", zero_point);
-  check.dtype("input", input, {kI8, kU8, kI32});
+  check.input_dtype("input", input);
   check.dtype("scale", scale, kFloats);
   check.same_dtype("zeroPoint", zero_point, input.data_type());
   check.shape("zeroPoint", zero_point, scale.shape());

@@ -53,7 +53,7 @@ std::vector<MLOperand> MLGraphBuilder::recurrent(const std::string& op, const st
   const char* roles[] = {"input", "weight", "recurrentWeight", "hiddenState", "cellState"};
   for (size_t i = 0; i < operands.size(); ++i) check_operand(opts.where(), roles[i], operands[i]);
   const MLOperand& input = operands[0];
-  opts.dtype("input", input, kFloats);
+  opts.input_dtype("input", input);
   const DType type = input.data_type();
   if (hidden_size <= 0) opts.fail("hiddenSize must be positive");
   const std::string direction = kind.cell ? "forward" : opts.get_enum("direction", "forward", {"forward", "backward", "both"});
@@ -192,20 +192,6 @@ std::vector<MLOperand> MLGraphBuilder::lstm_cell(const MLOperand& input, const M
                                                  const MLOperand& recurrent_weight, const MLOperand& hidden_state,
                                                  const MLOperand& cell_state, int64_t hidden_size, const MLOptions& options) {
   return recurrent("lstmCell", {input, weight, recurrent_weight, hidden_state, cell_state}, 1, hidden_size, options);
-}
-
-std::vector<std::string> MLGraphBuilder::operation_names() {
-  return {"add", "sub", "mul", "div", "max", "min", "pow", "equal", "notEqual", "greater", "greaterOrEqual", "lesser",
-          "lesserOrEqual", "logicalAnd", "logicalOr", "logicalXor", "logicalNot", "abs", "ceil", "cos", "erf", "exp",
-          "floor", "identity", "log", "neg", "reciprocal", "roundEven", "sign", "sin", "sqrt", "tan", "isNaN",
-          "isInfinite", "relu", "sigmoid", "tanh", "softmax", "gelu", "elu", "leakyRelu", "prelu", "hardSigmoid",
-          "hardSwish", "softplus", "softsign", "linear", "clamp", "matmul", "gemm", "conv2d", "convTranspose2d",
-          "averagePool2d", "maxPool2d", "l2Pool2d", "batchNormalization", "instanceNormalization",
-          "layerNormalization", "reduceL1", "reduceL2", "reduceLogSum", "reduceLogSumExp", "reduceMax", "reduceMean",
-          "reduceMin", "reduceProduct", "reduceSum", "reduceSumSquare", "argMax", "argMin", "cast", "where",
-          "reshape", "transpose", "concat", "split", "slice", "expand", "pad", "tile", "gather", "gatherElements",
-          "gatherND", "scatterElements", "scatterND", "cumulativeSum", "reverse", "triangular", "resample2d",
-          "quantizeLinear", "dequantizeLinear", "gru", "gruCell", "lstm", "lstmCell"};
 }
 
 }  // namespace inferfoundry::webnn

@@ -33,7 +33,7 @@ MLOperand MLGraphBuilder::where(const MLOperand& condition, const MLOperand& tru
   check_operand(check.where(), "trueValue", true_value);
   check_operand(check.where(), "falseValue", false_value);
   check.dtype("condition", condition, {kU8});
-  check.dtype("trueValue", true_value, kAllTypes);
+  check.input_dtype("trueValue", true_value);
   check.same_dtype("falseValue", false_value, true_value.data_type());
   const Shape shape = check.broadcast(condition.shape(), check.broadcast(true_value.shape(), false_value.shape()));
   const DType type = true_value.data_type();
@@ -327,7 +327,7 @@ MLOperand MLGraphBuilder::scatter_nd(const MLOperand& x, const MLOperand& indice
 MLOperand MLGraphBuilder::cumulative_sum(const MLOperand& x, int64_t axis, const MLOptions& options) {
   OpCheck check("cumulativeSum", options, {"exclusive", "reversed"});
   check_operand(check.where(), "input", x);
-  check.dtype("input", x, {kF32, kF16, kI32, kU32, kI64, kU64});
+  check.input_dtype("input", x);
   check.axis("axis", axis, x.rank());
   const bool exclusive = check.get_bool("exclusive", false), reversed = check.get_bool("reversed", false);
   const DType type = x.data_type();

@@ -1,6 +1,7 @@
 #pragma once
 // Internal to src/webnn: option parsing and the spec's validation rules, shared by the operation files.
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -30,6 +31,11 @@ inline const DTypes kSignedNumbers = {kF32, kF16, kI8, kI32, kI64};
 
 std::string format_types(const DTypes& types);
 
+// The data types each operation accepts for its main operand, by the spec's operation name
+// (operations.cc); throws Error(kInternal) for a name it does not list.
+const std::map<std::string, DTypes>& operation_input_types();
+const DTypes& operation_input_types(const std::string& op);
+
 // One operation's view of its arguments: reads its options (rejecting unknown keys and wrong value types)
 // and throws Error(kUsage) messages that name the operation, its label and the offending operand.
 class OpCheck {
@@ -45,6 +51,8 @@ class OpCheck {
   }
 
   void dtype(const std::string& role, const MLOperand& operand, const DTypes& allowed) const;
+  // The main operand against the operation's entry in operation_input_types().
+  void input_dtype(const std::string& role, const MLOperand& operand) const { dtype(role, operand, operation_input_types(op_)); }
   void same_dtype(const std::string& role, const MLOperand& operand, DType expected) const;
   void rank(const std::string& role, const MLOperand& operand, size_t expected) const;
   void shape(const std::string& role, const MLOperand& operand, const Shape& expected) const;

@@ -214,3 +214,47 @@ def test_compute_input_errors(context):
         context.compute(graph, {"x": np.zeros(2, np.int32)})
     with pytest.raises(TypeError, match="not a WebNN data type"):
         context.compute(graph, {"x": np.zeros(2, np.float64)})
+
+
+def camel_to_snake(name):
+    snake = "".join("_" + c.lower() if c.isupper() else c for c in name)
+    return snake.replace("is_na_n", "is_nan").replace("gather_n_d", "gather_nd").replace("scatter_n_d", "scatter_nd")
+
+
+# How to call operations whose only operand is the one op_support_limits describes (x: rank 4, 1x2x4x4).
+SINGLE_OPERAND_CALLS = {
+    "softmax": lambda g, x: g.softmax(x, 1), "arg_max": lambda g, x: g.arg_max(x, 1), "arg_min": lambda g, x: g.arg_min(x, 1),
+    "cumulative_sum": lambda g, x: g.cumulative_sum(x, 1), "cast": lambda g, x: g.cast(x, "float32"),
+    "reshape": lambda g, x: g.reshape(x, [32]), "expand": lambda g, x: g.expand(x, [2, 2, 4, 4]),
+    "tile": lambda g, x: g.tile(x, [1, 1, 1, 2]), "slice": lambda g, x: g.slice(x, [0, 0, 0, 0], [1, 1, 2, 2]),
+    "pad": lambda g, x: g.pad(x, [0, 0, 1, 1], [0, 0, 1, 1]), "split": lambda g, x: g.split(x, 2, axis=1)[0],
+    "concat": lambda g, x: g.concat([x, x], 0), "prelu": lambda g, x: g.prelu(x, x), "matmul": lambda g, x: g.matmul(x, x),
+}
+NEEDS_OTHER_OPERANDS = {"gemm", "conv2d", "conv_transpose2d", "batch_normalization", "where", "gather", "gather_elements",
+                        "gather_nd", "scatter_elements", "scatter_nd", "quantize_linear", "dequantize_linear", "gru",
+                        "gru_cell", "lstm", "lstm_cell"}
+BINARY_NAMES = {"add", "sub", "mul", "div", "max", "min", "pow", "equal", "not_equal", "greater", "greater_or_equal",
+                "lesser", "lesser_or_equal", "logical_and", "logical_or", "logical_xor"}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int8", "uint8", "int32", "uint32", "int64", "uint64"])
+def test_op_support_limits_match_what_the_builder_accepts(context, dtype):
+    limits = context.op_support_limits()
+    checked = 0
+    for op in limits["operations"]:
+        method = camel_to_snake(op)
+        if method in NEEDS_OTHER_OPERANDS:
+            continue
+        call = SINGLE_OPERAND_CALLS.get(method)
+        if call is None:
+            call = (lambda m: (lambda g, x: getattr(g, m)(x, x)))(method) if method in BINARY_NAMES else \
+                   (lambda m: (lambda g, x: getattr(g, m)(x)))(method)
+        builder = webnn.MLGraphBuilder(context)
+        x = builder.input("x", {"dataType": dtype, "shape": [1, 2, 4, 4]})
+        if dtype in limits[op]["input"]["dataTypes"]:
+            call(builder, x)
+        else:
+            with pytest.raises(TypeError, match="data type"):
+                call(builder, x)
+        checked += 1
+    assert checked == 95 - len(NEEDS_OTHER_OPERANDS)
