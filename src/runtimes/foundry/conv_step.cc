@@ -1,18 +1,25 @@
-// Convolution through cuDNN. Candidates are every algorithm cuDNN reports as usable, each run two ways:
-// fused (cudnnConvolutionBiasActivationForward: bias, residual and ReLU in the convolution) and plain
-// convolution followed by foundry's bias/residual/activation kernel. The fastest measured one is kept.
+// Convolution. Candidates are every algorithm cuDNN reports as usable, each run two ways (fused:
+// cudnnConvolutionBiasActivationForward with bias, residual and ReLU; plain: convolution then foundry's
+// bias/residual/activation kernel), and, for channels-last ungrouped convolutions, the convolution as a
+// cuBLASLt matrix product (1x1 stride-1 reads the input as it is, others go through foundry's im2col) with
+// bias, ReLU and the residual in cuBLASLt's epilogue. The fastest measured candidate is kept.
 #include <fmt/format.h>
 
 #include "core/error.h"
 #include "runtimes/cuda/cuda_common.h"
 #include "runtimes/foundry/kernels/kernels.h"
+#include "runtimes/foundry/lt_matmul.h"
 #include "runtimes/foundry/steps.h"
 
 namespace inferfoundry::foundry {
 namespace {
 
 constexpr size_t kMaxConvWorkspace = size_t{256} << 20;
+constexpr size_t kMaxIm2colBytes = size_t{64} << 20;
+constexpr size_t kMaxLtWorkspace = size_t{32} << 20;
+constexpr int kLtCandidates = 8;
 
+size_t align256(size_t bytes) { return (bytes + 255) / 256 * 256; }
 class ConvStep : public Step {
  public:
   ConvStep(Node& node, const StepContext& ctx) : ctx_(ctx) {
@@ -35,18 +42,18 @@ class ConvStep : public Step {
     spatial_ = y.shape[2] * y.shape[3];
     total_ = element_count(y.shape);
     describe(node, x, w, y);
-    if (ctx.choose || !node.has_attr("algo")) {
-      choose(node);
-    } else {
-      algo_ = static_cast<cudnnConvolutionFwdAlgo_t>(node.attr_int("algo", 0));
-      fused_ = node.attr_int("fused", 0) != 0;
-      check_cudnn(cudnnGetConvolutionForwardWorkspaceSize(ctx.cudnn, xd_, wd_, cd_, yd_, algo_, &workspace_), "workspace size");
-    }
+    prepare_gemm(node, x, w, y);
+    if (!ctx.choose && restore(node)) return;
+    choose(node);
   }
 
-  void enqueue(cudaStream_t stream, void* workspace) override { run(algo_, fused_, stream, workspace, workspace_); }
-  size_t workspace_bytes() const override { return workspace_; }
+  void enqueue(cudaStream_t stream, void* workspace) override {
+    if (use_gemm_) run_gemm(lt_algo_, stream, workspace, workspace_);
+    else run(algo_, fused_, stream, workspace, workspace_);
+  }
+  size_t workspace_bytes() const override { return use_gemm_ ? align256(col_bytes_) + workspace_ : workspace_; }
   std::string kernel() const override {
+    if (use_gemm_) return std::string(im2col_ ? "foundry im2col + " : "") + "cublasLt gemm" + (act_ == 2 ? " + foundry clip" : " (fused epilogue)");
     return fmt::format("cudnn conv algo {}{}", static_cast<int>(algo_), fused_ ? " + fused bias/act" : " + foundry bias/act");
   }
 
@@ -85,6 +92,66 @@ class ConvStep : public Step {
     cuda::check(cudaGetLastError(), "bias/activation kernel");
   }
 
+  // Channels-last, ungrouped, undilated convolutions are also tried as Y[M, K] = col[M, R*S*C] * W[K, R*S*C]^T.
+  void prepare_gemm(const Node& node, const Value& x, const Value& w, const Value& y) {
+    const auto strides = node.attr_ints("strides"), pads = node.attr_ints("pads"), dilations = node.attr_ints("dilations");
+    if (!nhwc_ || node.attr_int("group", 1) != 1 || dilations != std::vector<int64_t>{1, 1}) return;
+    const bool pointwise = w.shape[2] == 1 && w.shape[3] == 1 && strides == std::vector<int64_t>{1, 1} && pads == std::vector<int64_t>{0, 0, 0, 0};
+    const int64_t m = y.shape[0] * y.shape[2] * y.shape[3], k = w.shape[1] * w.shape[2] * w.shape[3];
+    im2col_ = !pointwise;
+    if (im2col_) {
+      col_bytes_ = static_cast<size_t>(m * k) * (half_ ? 2 : 4);
+      if (col_bytes_ > kMaxIm2colBytes) return;
+      im2col_args_ = {.x = x_, .half = half_, .n = x.shape[0], .h = x.shape[2], .w = x.shape[3], .c = x.shape[1], .oh = y.shape[2],
+                      .ow = y.shape[3], .r = static_cast<int>(w.shape[2]), .s = static_cast<int>(w.shape[3]),
+                      .sh = static_cast<int>(strides[0]), .sw = static_cast<int>(strides[1]), .ph = static_cast<int>(pads[0]),
+                      .pw = static_cast<int>(pads[1])};
+    }
+    matmul_ = std::make_unique<LtMatmul>(ctx_.lt, m, y.shape[1], k, half_, ctx_.tf32, b_, act_ == 1, z_ != nullptr);
+  }
+
+  void run_gemm(const cublasLtMatmulAlgo_t& algo, cudaStream_t stream, void* workspace, size_t lt_bytes) {
+    const void* a = x_;
+    char* lt_workspace = static_cast<char*>(workspace);
+    if (im2col_) {
+      kernels::Im2colArgs args = im2col_args_;
+      args.col = workspace;
+      kernels::im2col_nhwc(args, stream);
+      a = workspace;
+      lt_workspace += align256(col_bytes_);
+    }
+    matmul_->run(algo, a, w_, z_, y_, lt_workspace, lt_bytes, stream);
+    if (act_ == 2) kernels::bias_activation(y_, nullptr, nullptr, total_, channels_, spatial_, nhwc_, act_, lo_, hi_, half_, stream);
+  }
+
+  bool restore(Node& node) {
+    if (node.attr_string("engine", "") == "gemm") {
+      if (!matmul_ || !algo_from_words(node.attr_ints("lt_algo"), lt_algo_) || !matmul_->usable(lt_algo_, &workspace_)) return false;
+      use_gemm_ = true;
+      return true;
+    }
+    if (!node.has_attr("algo")) return false;
+    algo_ = static_cast<cudnnConvolutionFwdAlgo_t>(node.attr_int("algo", 0));
+    fused_ = node.attr_int("fused", 0) != 0;
+    return cudnnGetConvolutionForwardWorkspaceSize(ctx_.cudnn, xd_, wd_, cd_, yd_, algo_, &workspace_) == CUDNN_STATUS_SUCCESS;
+  }
+
+  // Times the matrix-product candidates; returns the best time (or the incoming one when none beats it).
+  double choose_gemm(double best, int& tried) {
+    if (!matmul_ || align256(col_bytes_) + kMaxLtWorkspace > ctx_.scratch_bytes) return best;
+    for (const auto& c : matmul_->candidates(kMaxLtWorkspace, kLtCandidates)) {
+      ++tried;
+      const double ms = time_candidate(ctx_.stream, [&] { run_gemm(c.algo, ctx_.stream, ctx_.scratch, c.workspaceSize); });
+      if (ms >= 0 && (best < 0 || ms < best)) {
+        best = ms;
+        use_gemm_ = true;
+        lt_algo_ = c.algo;
+        workspace_ = c.workspaceSize;
+      }
+    }
+    return best;
+  }
+
   void choose(Node& node) {
     cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
     int returned = 0;
@@ -108,11 +175,15 @@ class ConvStep : public Step {
         }
       }
     }
-    if (best < 0) fail(ErrorKind::kRuntime, "conv '{}': no cuDNN algorithm ran for this convolution", node.name);
+    int count = static_cast<int>(tried.size());
+    best = choose_gemm(best, count);
+    if (best < 0) fail(ErrorKind::kRuntime, "conv '{}': no cuDNN algorithm or matrix product ran for this convolution", node.name);
+    node.attrs["engine"] = std::string(use_gemm_ ? "gemm" : "cudnn");
+    if (use_gemm_) node.attrs["lt_algo"] = algo_words(lt_algo_);
     node.attrs["algo"] = static_cast<int64_t>(algo_);
     node.attrs["fused"] = int64_t{fused_};
     node.attrs["chosen_ms"] = static_cast<float>(best);
-    node.attrs["candidates"] = static_cast<int64_t>(tried.size());
+    node.attrs["candidates"] = static_cast<int64_t>(count);
   }
 
   const StepContext& ctx_;
@@ -127,7 +198,12 @@ class ConvStep : public Step {
   float lo_ = 0, hi_ = 0;
   int64_t channels_ = 0, spatial_ = 0, total_ = 0;
   cudnnConvolutionFwdAlgo_t algo_ = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
-  size_t workspace_ = 0;
+  size_t workspace_ = 0;  // of the chosen cuDNN algorithm or cuBLASLt algorithm
+  std::unique_ptr<LtMatmul> matmul_;
+  bool im2col_ = false, use_gemm_ = false;
+  size_t col_bytes_ = 0;
+  kernels::Im2colArgs im2col_args_;
+  cublasLtMatmulAlgo_t lt_algo_{};
 };
 
 }  // namespace

@@ -29,14 +29,39 @@ Engine::Engine(PlanFile plan, const EngineOptions& options) : plan_(std::move(pl
   ctx_.tf32 = options.tf32;
   ctx_.choose = options.choose_kernels;
   create_steps(options);
-  graph_ = cuda::GraphExec::capture(stream_.get(), [&] {
-    for (auto& step : steps_) step->enqueue(stream_.get(), workspace_.get());
-  });
+  capture();
   launch();  // the first replay uploads the graph; keep it out of anyone's timing
   stream_.synchronize();
 }
 
 Engine::~Engine() = default;
+
+void Engine::enqueue_steps() const {
+  for (const auto& step : steps_) step->enqueue(stream_.get(), workspace_.get());
+}
+
+void Engine::launch() const {
+  if (graph_) graph_.launch(stream_.get());
+  else enqueue_steps();
+}
+
+void Engine::capture() {
+  try {
+    graph_ = cuda::GraphExec::capture(stream_.get(), [&] { enqueue_steps(); });
+  } catch (const Error& e) {
+    // A library call that cannot be captured: end the capture cleanly and run the steps one by one.
+    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+    cudaStreamIsCapturing(stream_.get(), &status);
+    if (status != cudaStreamCaptureStatusNone) {
+      cudaGraph_t partial = nullptr;
+      cudaStreamEndCapture(stream_.get(), &partial);
+      if (partial) cudaGraphDestroy(partial);
+    }
+    cudaGetLastError();
+    graph_ = cuda::GraphExec();
+    capture_error_ = e.what();
+  }
+}
 
 void Engine::upload_weights() {
   cuda::PinnedBuffer staging(static_cast<size_t>(std::max<int64_t>(plan_.memory.weight_bytes, 256)));

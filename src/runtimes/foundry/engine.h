@@ -37,8 +37,10 @@ class Engine {
   const Value& input_value(size_t k) const { return plan_.graph.values[plan_.graph.inputs[k]]; }
   const Value& output_value(size_t k) const { return plan_.graph.values[plan_.graph.outputs[k]]; }
 
-  // Enqueues one replay of the captured graph.
-  void launch() const { graph_.launch(stream_.get()); }
+  // Enqueues one run: a replay of the captured graph (or, when capture failed, every step in order).
+  void launch() const;
+  bool uses_cuda_graph() const { return static_cast<bool>(graph_); }
+  const std::string& capture_error() const { return capture_error_; }
   // Runs every step on its own between CUDA events, `iterations` times; per layer median milliseconds.
   nlohmann::json profile(int iterations);
   // Which kernel each executed layer uses, for the build summary.
@@ -47,6 +49,8 @@ class Engine {
  private:
   void upload_weights();
   void create_steps(const EngineOptions& options);
+  void enqueue_steps() const;
+  void capture();
 
   PlanFile plan_;
   cuda::Stream stream_;
@@ -57,6 +61,7 @@ class Engine {
   std::vector<std::unique_ptr<Step>> steps_;
   std::vector<int> step_nodes_;  // node index of each step
   cuda::GraphExec graph_;
+  std::string capture_error_;
 };
 
 }  // namespace inferfoundry::foundry

@@ -35,7 +35,7 @@ void set_program(Node& node, std::vector<int64_t> code, std::vector<float> param
 }
 
 float constant_scalar(const Graph& graph, int value, float fallback) {
-  if (value < 0) return fallback;
+  if (value < 0 || !graph.values[value].is_constant() || graph.values[value].constant->element_count() < 1) return fallback;
   return static_cast<float>(graph.values[value].constant->value_at(0));
 }
 
@@ -106,6 +106,7 @@ class Lowering {
     const Value& w = value(node.input(1));
     if (w.shape.size() != 4) return ": only 2-D convolutions";
     if (!w.is_constant() || (node.input(2) >= 0 && !value(node.input(2)).is_constant())) return ": runtime weights";
+    if (node.input(2) >= 0 && element_count(value(node.input(2)).shape) != w.shape[0]) fail(ErrorKind::kInput, "node '{}' (Conv): bias does not match the output channels", node.name);
     const Window win = resolve_window(node, value(node.input(0)).shape, Shape(w.shape.begin() + 2, w.shape.end()), false);
     const int64_t group = node.attr_int("group", 1);
     node.attrs.clear();
@@ -129,6 +130,9 @@ class Lowering {
     }
     for (size_t k = 1; k < 5; ++k) if (!value(node.input(k)).is_constant()) return ": runtime statistics";
     if (value(node.input(0)).shape.size() < 2) return ": input rank < 2";
+    for (size_t k = 1; k < 5; ++k) {
+      if (element_count(value(node.input(k)).shape) != value(node.input(0)).shape[1]) fail(ErrorKind::kInput, "node '{}' (BatchNormalization): parameters do not match the channels", node.name);
+    }
     // Kept as a BatchNormalization node for the fusion pass, which folds it into a Conv or turns it into
     // a per-channel affine element-wise node.
     node.outputs.resize(1);
@@ -341,9 +345,9 @@ class Lowering {
       if (node.inputs.size() == 1) emit(EwOp::kCopy, 0, 0);
       if (op == "Mean") emit(EwOp::kAffine, acc, 0, 1.0f / static_cast<float>(node.inputs.size()), 0.0f);
     } else if (op == "Clip") {
+      if ((node.input(1) >= 0 && !value(node.input(1)).is_constant()) || (node.input(2) >= 0 && !value(node.input(2)).is_constant())) return ": runtime bounds";
       const float lo = node.has_attr("min") ? node.attr_float("min", 0) : constant_scalar(graph_, node.input(1), -3.4e38f);
       const float hi = node.has_attr("max") ? node.attr_float("max", 0) : constant_scalar(graph_, node.input(2), 3.4e38f);
-      if ((node.input(1) >= 0 && !value(node.input(1)).is_constant()) || (node.input(2) >= 0 && !value(node.input(2)).is_constant())) return ": runtime bounds";
       emit(EwOp::kClip, 0, 0, lo, hi);
       node.inputs.resize(1);
     } else if (op == "LeakyRelu") {

@@ -124,9 +124,13 @@ class FoundrySession : public Session {
 
 class FoundryRuntime : public Runtime {
  public:
-  std::string name() const override { return "foundry"; }
+  // `fixed_fp16` makes the `foundry-fp16` variant, which always builds fp16 plans, so that one benchmark
+  // run can hold fp32 peers and foundry fp16 side by side.
+  explicit FoundryRuntime(bool fixed_fp16) : fixed_fp16_(fixed_fp16) {}
+  std::string name() const override { return fixed_fp16_ ? "foundry-fp16" : "foundry"; }
   std::string description() const override {
-    return "InferFoundry's own ahead-of-time engine: fused cuDNN/cuBLASLt/own CUDA kernels, static memory plan, CUDA graph";
+    return std::string("InferFoundry's own ahead-of-time engine: fused cuDNN/cuBLASLt/own CUDA kernels, static memory plan, CUDA graph") +
+           (fixed_fp16_ ? " (always fp16)" : "");
   }
   Availability availability() const override {
     Availability gpu = cuda::gpu_availability();
@@ -136,7 +140,9 @@ class FoundryRuntime : public Runtime {
   }
   std::string version() const override { return fmt::format("{} ({})", kFoundryVersion, dnn_versions()); }
 
-  std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& options) const override {
+  std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& requested) const override {
+    RuntimeOptions options = requested;
+    if (fixed_fp16_ && options.precision == "fp32") options.precision = "fp16";
     reject_unknown_options(options, name(), {"profile", "profile-iterations", "save-plan", "load-plan", "tf32", "layout", "progress"});
     if (options.precision != "fp32" && options.precision != "fp16") {
       fail(ErrorKind::kUsage, "runtime 'foundry' builds fp32 or fp16 plans; --precision {} is not supported", options.precision);
@@ -165,6 +171,11 @@ class FoundryRuntime : public Runtime {
     } else {
       engine = build(model, options, fingerprint, engine_options, details);
       details["build_ms"] = ms_since(start);
+    }
+    details["cuda_graph"] = engine->uses_cuda_graph();
+    if (!engine->uses_cuda_graph()) {
+      warn("CUDA graph capture failed (" + engine->capture_error() + "); running the layers one by one");
+      details["cuda_graph_error"] = engine->capture_error();
     }
     details["summary"] = engine->plan().summary;
     details["kernels"] = engine->kernels();
@@ -217,11 +228,14 @@ class FoundryRuntime : public Runtime {
     }
     return engine;
   }
+
+  bool fixed_fp16_;
 };
 
 }  // namespace
 }  // namespace foundry
 
-std::unique_ptr<Runtime> make_foundry_runtime() { return std::make_unique<foundry::FoundryRuntime>(); }
+std::unique_ptr<Runtime> make_foundry_runtime() { return std::make_unique<foundry::FoundryRuntime>(false); }
+std::unique_ptr<Runtime> make_foundry_fp16_runtime() { return std::make_unique<foundry::FoundryRuntime>(true); }
 
 }  // namespace inferfoundry

@@ -127,6 +127,9 @@ class Inference {
       for (size_t k = 1; k < node.inputs.size(); ++k) {
         const Shape& s = in(node, k).shape;
         if (s.size() != out.size()) fail(ErrorKind::kInput, "node '{}' (Concat): inputs differ in rank", node.name);
+        for (size_t d = 0; d < s.size(); ++d) {
+          if (static_cast<int64_t>(d) != axis && s[d] != out[d]) fail(ErrorKind::kInput, "node '{}' (Concat): inputs differ off the axis", node.name);
+        }
         out[axis] += s[axis];
       }
       set_out(node, 0, in(node, 0).dtype, out);
@@ -149,6 +152,9 @@ class Inference {
       const auto dtype = dtype_from_onnx(static_cast<int32_t>(value.size() > 1 ? value[1] : 1.0f));
       set_out(node, 0, dtype.value_or(DType::kFloat32), constant_ints(graph_, node.input(0), node));
     } else if (op == "Range") {
+      for (size_t k = 0; k < 3; ++k) {
+        if (!in(node, k).is_constant() || in(node, k).constant->element_count() != 1) return false;
+      }
       const auto start = to_doubles(*in(node, 0).constant), limit = to_doubles(*in(node, 1).constant), delta = to_doubles(*in(node, 2).constant);
       if (delta.at(0) == 0) fail(ErrorKind::kInput, "node '{}' (Range): delta is 0", node.name);
       const auto count = static_cast<int64_t>(std::max(0.0, std::ceil((limit.at(0) - start.at(0)) / delta.at(0))));

@@ -70,7 +70,8 @@ __global__ void bias_activation_kernel(T* y, const T* bias, const T* residual, i
   for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < total;
        i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     const int64_t c = nhwc ? i % channels : (i / spatial) % channels;
-    float v = static_cast<float>(y[i]) + static_cast<float>(bias[c]);
+    float v = static_cast<float>(y[i]);
+    if (bias) v += static_cast<float>(bias[c]);
     if (residual) v += static_cast<float>(residual[i]);
     if (act == 1) v = fmaxf(v, 0.f);
     else if (act == 2) v = fminf(fmaxf(v, lo), hi);
