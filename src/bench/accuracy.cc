@@ -75,7 +75,8 @@ struct ElementCheck {
 };
 
 ElementCheck check_floating(double a, double e, Tolerance tolerance) {
-  if (std::isnan(a) || std::isnan(e)) return {std::isnan(a) && std::isnan(e) ? 0 : kInf, std::isnan(a) && std::isnan(e)};
+  if (std::isnan(a) || std::isnan(e))
+    return {std::isnan(a) && std::isnan(e) ? 0 : kInf, std::isnan(a) && std::isnan(e)};
   if (std::isinf(a) || std::isinf(e)) return {a == e ? 0 : kInf, a == e};
   const double diff = std::fabs(a - e);
   return {diff, diff <= tolerance.atol + tolerance.rtol * std::fabs(e)};
@@ -128,12 +129,14 @@ OutputComparison structural_mismatch(const Tensor& actual, const Tensor& expecte
 
 OutputComparison compare_tensors(const Tensor& actual, const Tensor& expected, Tolerance tolerance) {
   if (actual.dtype() != expected.dtype()) {
-    return structural_mismatch(actual, expected, fmt::format("dtype {} where {} was expected", dtype_name(actual.dtype()),
-                                                             dtype_name(expected.dtype())));
+    return structural_mismatch(
+        actual, expected,
+        fmt::format("dtype {} where {} was expected", dtype_name(actual.dtype()), dtype_name(expected.dtype())));
   }
   if (actual.shape() != expected.shape()) {
-    return structural_mismatch(actual, expected, fmt::format("shape {} where {} was expected", format_shape(actual.shape()),
-                                                             format_shape(expected.shape())));
+    return structural_mismatch(
+        actual, expected,
+        fmt::format("shape {} where {} was expected", format_shape(actual.shape()), format_shape(expected.shape())));
   }
   const bool floating = is_floating(expected.dtype());
   const size_t element_size = dtype_size(expected.dtype());
@@ -160,7 +163,8 @@ OutputComparison compare_tensors(const Tensor& actual, const Tensor& expected, T
   c.passed = acc.mismatches == 0;
   if (!c.passed) {
     c.note = fmt::format("{} of {} elements differ; worst at {}: got {}, expected {}", acc.mismatches, c.elements,
-                         format_index(expected.shape(), acc.worst), actual.value_at(acc.worst), expected.value_at(acc.worst));
+                         format_index(expected.shape(), acc.worst), actual.value_at(acc.worst),
+                         expected.value_at(acc.worst));
   }
   return c;
 }

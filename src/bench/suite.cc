@@ -50,7 +50,8 @@ nlohmann::json config_json(const BenchmarkRequest& request, const std::vector<co
   for (const Runtime* runtime : runtimes) names.push_back(runtime->name());
   nlohmann::json input_list = nlohmann::json::array();
   for (const auto& input : inputs) {
-    input_list.push_back({{"name", input.name()}, {"shape", format_shape(input.shape())}, {"dtype", dtype_name(input.dtype())}});
+    input_list.push_back(
+        {{"name", input.name()}, {"shape", format_shape(input.shape())}, {"dtype", dtype_name(input.dtype())}});
   }
   const bool synthetic = request.inputs_dir.empty();
   return {{"runtimes", names},
@@ -71,8 +72,11 @@ nlohmann::json config_json(const BenchmarkRequest& request, const std::vector<co
 nlohmann::json settings_json(const RuntimeOptions& options) {
   nlohmann::json shapes = nlohmann::json::object();
   for (const auto& [name, shape] : options.shapes) shapes[name] = format_shape(shape);
-  return {{"threads", options.threads}, {"precision", options.precision}, {"shapes", shapes},
-          {"include_transfers", options.include_transfers}, {"options", options.extra}};
+  return {{"threads", options.threads},
+          {"precision", options.precision},
+          {"shapes", shapes},
+          {"include_transfers", options.include_transfers},
+          {"options", options.extra}};
 }
 
 }  // namespace
@@ -87,8 +91,8 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
   // Output folders are made before the long part, so a bad path fails in seconds, not after the runs.
   if (!request.save_outputs_dir.empty()) create_folder(request.save_outputs_dir);
   const Model model = Model::load(request.model);
-  const std::vector<Tensor> inputs =
-      request.inputs_dir.empty() ? synthesize_inputs(model, request.input_spec) : load_inputs(model, request.inputs_dir);
+  const std::vector<Tensor> inputs = request.inputs_dir.empty() ? synthesize_inputs(model, request.input_spec)
+                                                                : load_inputs(model, request.inputs_dir);
   if (!request.save_inputs_dir.empty()) write_tensor_folder(request.save_inputs_dir, "input", inputs);
 
   BenchmarkReport report;
@@ -136,7 +140,9 @@ void check_outputs(BenchmarkReport& report, const std::string& reference, const 
     // A comparison is as loose as the less precise of the two sides.
     std::string pair_precision = looser_precision(effective_precision(result, precision), reference_precision);
     if (pair_precision != "fp16" && pair_precision != "int8") pair_precision = "fp32";
-    const ToleranceFn tolerance_for = [&](DType dtype) { return tolerance.apply(precision_tolerance(pair_precision, dtype)); };
+    const ToleranceFn tolerance_for = [&](DType dtype) {
+      return tolerance.apply(precision_tolerance(pair_precision, dtype));
+    };
     AccuracyVerdict verdict = compare_outputs(result.outputs, ref->outputs, tolerance_for);
     verdict.reference = reference;
     result.accuracy = std::move(verdict);

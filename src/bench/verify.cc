@@ -17,10 +17,14 @@ namespace fs = std::filesystem;
 
 std::string_view case_status_name(CaseStatus status) {
   switch (status) {
-    case CaseStatus::kPassed: return "passed";
-    case CaseStatus::kFailed: return "failed";
-    case CaseStatus::kUnsupported: return "unsupported";
-    case CaseStatus::kError: return "error";
+    case CaseStatus::kPassed:
+      return "passed";
+    case CaseStatus::kFailed:
+      return "failed";
+    case CaseStatus::kUnsupported:
+      return "unsupported";
+    case CaseStatus::kError:
+      return "error";
   }
   return "error";
 }
@@ -50,7 +54,8 @@ std::vector<fs::path> data_sets_of(const fs::path& case_dir) {
   for (const auto& entry : fs::directory_iterator(case_dir)) {
     std::smatch match;
     const std::string name = entry.path().filename().string();
-    if (entry.is_directory() && std::regex_match(name, match, pattern)) found.emplace_back(std::stoi(match[1]), entry.path());
+    if (entry.is_directory() && std::regex_match(name, match, pattern))
+      found.emplace_back(std::stoi(match[1]), entry.path());
   }
   std::sort(found.begin(), found.end());
   std::vector<fs::path> dirs;
@@ -76,7 +81,8 @@ auto during_setup(const std::string& what, Fn&& fn) {
 }
 
 // Runs one data set; returns its comparison. Setup problems throw SetupFailure; run problems propagate.
-AccuracyVerdict run_data_set(Session& session, const Model& model, const fs::path& dir, const ToleranceFn& tolerance_for) {
+AccuracyVerdict run_data_set(Session& session, const Model& model, const fs::path& dir,
+                             const ToleranceFn& tolerance_for) {
   const auto inputs = during_setup("cannot load test inputs", [&] { return load_inputs(model, dir); });
   const auto expected = during_setup("cannot load expected outputs", [&] { return read_tensor_folder(dir, "output"); });
   session.set_inputs(inputs);
@@ -95,7 +101,8 @@ void run_case(CaseResult& result, const Runtime& runtime, const fs::path& case_d
   const Model model = during_setup("cannot load model", [&] { return Model::load(case_dir / "model.onnx"); });
   const auto data_sets = data_sets_of(case_dir);
   if (data_sets.empty()) throw SetupFailure("no test_data_set_N folder");
-  const auto session = during_setup("runtime rejected the model", [&] { return runtime.prepare(model, options.runtime_options); });
+  const auto session =
+      during_setup("runtime rejected the model", [&] { return runtime.prepare(model, options.runtime_options); });
   const ToleranceFn tolerance_for = [&](DType dtype) { return options.tolerance.apply(backend_test_tolerance(dtype)); };
   for (const auto& dir : data_sets) {
     result.data_set = dir.filename().string();
@@ -123,11 +130,13 @@ std::vector<fs::path> discover_cases(const fs::path& suite, const std::string& f
   }
   if (ec) fail(ErrorKind::kInput, "cannot read suite folder {}: {}", suite.string(), ec.message());
   std::sort(cases.begin(), cases.end());
-  std::erase_if(cases, [&](const fs::path& dir) { return !matches_filter(dir.lexically_relative(suite).string(), filter); });
+  std::erase_if(cases,
+                [&](const fs::path& dir) { return !matches_filter(dir.lexically_relative(suite).string(), filter); });
   return cases;
 }
 
-CaseResult verify_case(const Runtime& runtime, const fs::path& case_dir, std::string name, const VerifyOptions& options) {
+CaseResult verify_case(const Runtime& runtime, const fs::path& case_dir, std::string name,
+                       const VerifyOptions& options) {
   CaseResult result;
   result.name = std::move(name);
   const auto start = Clock::now();
@@ -153,7 +162,8 @@ VerifyReport run_verify(const Runtime& runtime, const fs::path& suite, const Ver
                         const CaseProgressFn& progress) {
   const auto cases = discover_cases(suite, options.filter);
   const Availability availability = runtime.availability();
-  if (!availability.available) fail(ErrorKind::kUnavailable, "runtime '{}' is unavailable: {}", runtime.name(), availability.reason);
+  if (!availability.available)
+    fail(ErrorKind::kUnavailable, "runtime '{}' is unavailable: {}", runtime.name(), availability.reason);
   VerifyReport report;
   report.runtime = runtime.name();
   report.runtime_version = runtime.version();
@@ -171,22 +181,28 @@ VerifyReport run_verify(const Runtime& runtime, const fs::path& suite, const Ver
 nlohmann::json verify_report_json(const VerifyReport& report, const VerifyOptions& options) {
   nlohmann::json cases = nlohmann::json::array();
   for (const auto& c : report.cases) {
-    nlohmann::json entry = {{"name", c.name}, {"status", case_status_name(c.status)}, {"data_sets", c.data_sets},
-                            {"seconds", c.seconds}};
+    nlohmann::json entry = {
+        {"name", c.name}, {"status", case_status_name(c.status)}, {"data_sets", c.data_sets}, {"seconds", c.seconds}};
     if (!c.reason.empty()) entry["reason"] = c.reason;
     if (!c.data_set.empty()) entry["data_set"] = c.data_set;
     if (c.status == CaseStatus::kFailed) {
       nlohmann::json outputs = nlohmann::json::array();
       for (const auto& o : c.outputs) {
-        outputs.push_back({{"name", o.name}, {"passed", o.passed}, {"max_abs_error", o.max_abs_error},
-                           {"max_rel_error", o.max_rel_error}, {"mismatches", o.mismatches}, {"elements", o.elements},
-                           {"cosine_similarity", o.cosine_similarity}, {"note", o.note}});
+        outputs.push_back({{"name", o.name},
+                           {"passed", o.passed},
+                           {"max_abs_error", o.max_abs_error},
+                           {"max_rel_error", o.max_rel_error},
+                           {"mismatches", o.mismatches},
+                           {"elements", o.elements},
+                           {"cosine_similarity", o.cosine_similarity},
+                           {"note", o.note}});
       }
       entry["outputs"] = outputs;
     }
     cases.push_back(std::move(entry));
   }
-  nlohmann::json tolerance = {{"defaults", "ONNX backend tests: floating rtol 1e-3 atol 1e-7; integers and bool exact"}};
+  nlohmann::json tolerance = {
+      {"defaults", "ONNX backend tests: floating rtol 1e-3 atol 1e-7; integers and bool exact"}};
   if (options.tolerance.atol) tolerance["atol"] = *options.tolerance.atol;
   if (options.tolerance.rtol) tolerance["rtol"] = *options.tolerance.rtol;
   return {{"runtime", report.runtime},

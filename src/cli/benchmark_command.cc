@@ -45,29 +45,43 @@ class BenchmarkCommand : public Command {
     cmd->add_option("--model,-m", o_.model, "ONNX model file")->required();
     cmd->add_option("--runtimes,-r", o_.runtimes, "Comma list of runtimes, or 'all'; the first is the baseline")
         ->capture_default_str();
-    cmd->add_option("--shapes", o_.shapes, "Input shapes: NAME:1x3x224x224,... (NAME may be a symbolic dimension: batch:8)");
-    cmd->add_option("--min-shapes", o_.min_shapes, "Smallest shapes of a dynamic-shape profile (runtimes that build engines)");
+    cmd->add_option("--shapes", o_.shapes,
+                    "Input shapes: NAME:1x3x224x224,... (NAME may be a symbolic dimension: batch:8)");
+    cmd->add_option("--min-shapes", o_.min_shapes,
+                    "Smallest shapes of a dynamic-shape profile (runtimes that build engines)");
     cmd->add_option("--max-shapes", o_.max_shapes, "Largest shapes of a dynamic-shape profile");
-    cmd->add_option("--warmup", o_.warmup, "Untimed runs before timing")->check(CLI::NonNegativeNumber)->capture_default_str();
-    cmd->add_option("--iterations,-n", o_.iterations, "Least number of timed runs")->check(CLI::PositiveNumber)->capture_default_str();
-    cmd->add_option("--duration", o_.duration, "Least time to spend in timed runs, like 10s (default 1s unless --iterations is given)");
+    cmd->add_option("--warmup", o_.warmup, "Untimed runs before timing")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--iterations,-n", o_.iterations, "Least number of timed runs")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--duration", o_.duration,
+                    "Least time to spend in timed runs, like 10s (default 1s unless --iterations is given)");
     cmd->add_option("--seed", o_.seed, "Seed of the synthetic inputs")->capture_default_str();
     cmd->add_option("--int-range", o_.int_range, "Range of synthetic integer inputs, MIN:MAX (default 0:1000)");
     cmd->add_option("--inputs", o_.inputs_dir, "Folder of input_K.pb TensorProto files instead of synthetic inputs");
     cmd->add_option("--output,-o", o_.output, "Write the results as JSON to this file");
-    cmd->add_option("--threads", o_.threads, "CPU threads per runtime (0 = runtime default)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--threads", o_.threads, "CPU threads per runtime (0 = runtime default)")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--precision", o_.precision, "fp32, fp16 or int8 (runtimes that convert models)")
-        ->check(CLI::IsMember({"fp32", "fp16", "int8"}))->capture_default_str();
-    cmd->add_option("--cache-dir", o_.cache_dir, "Cache folder for engines and plans (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)");
+        ->check(CLI::IsMember({"fp32", "fp16", "int8"}))
+        ->capture_default_str();
+    cmd->add_option("--cache-dir", o_.cache_dir,
+                    "Cache folder for engines and plans (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)");
     cmd->add_flag("--include-transfers", o_.include_transfers, "GPU runtimes: time host<->device copies in every run");
     cmd->add_option("--option", o_.runtime_options, "Runtime-specific option KEY=VALUE (repeatable)");
-    cmd->add_option("--reference", o_.reference, "Runtime whose outputs the others are checked against (default: the first listed)");
-    cmd->add_option("--atol", o_.atol, "Absolute tolerance of the output check (default by --precision: fp32 1e-4, fp16 1e-2, int8 1e-1)")
+    cmd->add_option("--reference", o_.reference,
+                    "Runtime whose outputs the others are checked against (default: the first listed)");
+    cmd->add_option("--atol", o_.atol,
+                    "Absolute tolerance of the output check (default by --precision: fp32 1e-4, fp16 1e-2, int8 1e-1)")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--rtol", o_.rtol, "Relative tolerance of the output check (default by --precision: fp32 1e-3, fp16 1e-2, int8 1e-1)")
+    cmd->add_option("--rtol", o_.rtol,
+                    "Relative tolerance of the output check (default by --precision: fp32 1e-3, fp16 1e-2, int8 1e-1)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--no-check", o_.no_check, "Do not compare outputs across runtimes");
-    cmd->add_option("--save-inputs", o_.save_inputs, "Write the inputs used to this folder as input_K.pb (ONNX test-data layout)");
+    cmd->add_option("--save-inputs", o_.save_inputs,
+                    "Write the inputs used to this folder as input_K.pb (ONNX test-data layout)");
     cmd->add_option("--save-outputs", o_.save_outputs, "Write each runtime's outputs to FOLDER/RUNTIME/output_K.pb");
     cmd->add_flag("--quiet,-q", o_.quiet, "Print only the table");
     cmd_ = cmd;

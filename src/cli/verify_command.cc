@@ -31,15 +31,20 @@ class VerifyCommand : public Command {
   CLI::App* attach(CLI::App& app) override {
     auto* cmd = app.add_subcommand("verify", "Check a runtime against ONNX test cases (model.onnx + test_data_set_N/)");
     cmd->add_option("--runtime,-r", o_.runtime, "Runtime to verify")->capture_default_str();
-    cmd->add_option("--suite,-s", o_.suite, "Folder of test cases, searched recursively (e.g. /usr/share/libonnx-testdata/data)")
+    cmd->add_option("--suite,-s", o_.suite,
+                    "Folder of test cases, searched recursively (e.g. /usr/share/libonnx-testdata/data)")
         ->required();
-    cmd->add_option("--filter", o_.filter, "Only cases whose name or folder matches this shell glob, like 'test_conv*'");
+    cmd->add_option("--filter", o_.filter,
+                    "Only cases whose name or folder matches this shell glob, like 'test_conv*'");
     cmd->add_option("--json", o_.json, "Write every case's result as JSON to this file");
-    cmd->add_option("--atol", o_.atol, "Absolute tolerance (default: ONNX backend tests, 1e-7 for floats, exact for integers)")
+    cmd->add_option("--atol", o_.atol,
+                    "Absolute tolerance (default: ONNX backend tests, 1e-7 for floats, exact for integers)")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--rtol", o_.rtol, "Relative tolerance (default: ONNX backend tests, 1e-3 for floats, exact for integers)")
+    cmd->add_option("--rtol", o_.rtol,
+                    "Relative tolerance (default: ONNX backend tests, 1e-3 for floats, exact for integers)")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--threads", o_.threads, "CPU threads of the runtime (0 = runtime default)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--threads", o_.threads, "CPU threads of the runtime (0 = runtime default)")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--strict", o_.strict, "Unsupported cases fail the run too (exit 6)");
     cmd->add_flag("--verbose,-v", o_.verbose, "List unsupported cases with their reason, not only failures");
     return cmd;
@@ -61,9 +66,10 @@ void VerifyCommand::print_case(const CaseResult& c) const {
   fmt::print("{:<11} {}{}: {}\n", case_status_name(c.status), c.name, where, c.reason);
   if (c.status != CaseStatus::kFailed) return;
   for (const auto& o : c.outputs) {
-    fmt::print("            output '{}': {} of {} differ, max abs error {:.3g}, max rel error {:.3g}, cosine {:.6f}{}\n",
-               o.name, o.mismatches, o.elements, o.max_abs_error, o.max_rel_error, o.cosine_similarity,
-               o.passed ? " (ok)" : "");
+    fmt::print(
+        "            output '{}': {} of {} differ, max abs error {:.3g}, max rel error {:.3g}, cosine {:.6f}{}\n",
+        o.name, o.mismatches, o.elements, o.max_abs_error, o.max_rel_error, o.cosine_similarity,
+        o.passed ? " (ok)" : "");
   }
 }
 

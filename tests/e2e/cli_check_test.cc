@@ -189,9 +189,9 @@ TEST(BenchmarkCheck, VerdictSurvivesTheResultsFile) {
 TEST(CliCheck, SavedInputsReplayToTheSameOutputs) {
   TempDir dir;
   const auto results = dir / "results.json";
-  auto r = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--iterations", "3", "--warmup", "0", "--seed", "7",
-                    "--save-inputs", (dir / "inputs").string(), "--save-outputs", (dir / "first").string(), "--output",
-                    results.string()});
+  auto r = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--iterations", "3", "--warmup", "0", "--seed",
+                    "7", "--save-inputs", (dir / "inputs").string(), "--save-outputs", (dir / "first").string(),
+                    "--output", results.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto json = nlohmann::json::parse(read_file(results));
   EXPECT_EQ(json["config"]["check"]["enabled"], true);

@@ -52,8 +52,10 @@ TEST(CliVerify, DeliberatelyWrongExpectedOutputFailsWithExitSix) {
   const auto json_path = dir / "verify.json";
   const auto r = run_cli({"verify", "--suite", dir.path().string(), "--json", json_path.string()});
   EXPECT_EQ(r.exit_code, exit_code::kCheckFailed) << r.out << r.err;
-  EXPECT_NE(r.out.find("failed      test_relu [test_data_set_0]: output 'y': 1 of 60 elements differ; worst at [0, 1, 2]"),
-            std::string::npos) << r.out;
+  EXPECT_NE(
+      r.out.find("failed      test_relu [test_data_set_0]: output 'y': 1 of 60 elements differ; worst at [0, 1, 2]"),
+      std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("0 passed, 1 failed"), std::string::npos) << r.out;
 
   const auto json = nlohmann::json::parse(read_file(json_path));
@@ -94,7 +96,8 @@ TEST(CliVerify, BadArgumentsHaveTheirExitCodes) {
   EXPECT_EQ(r.exit_code, exit_code::kInput);
   EXPECT_NE(r.err.find("no test case"), std::string::npos) << r.err;
   TempDir dir;
-  r = run_cli({"verify", "--suite", ONNX_TESTDATA_DIR, "--filter", "test_relu", "--json", (dir / "missing" / "x.json").string()});
+  r = run_cli({"verify", "--suite", ONNX_TESTDATA_DIR, "--filter", "test_relu", "--json",
+               (dir / "missing" / "x.json").string()});
   EXPECT_EQ(r.exit_code, exit_code::kOutput) << r.err;
 }
 

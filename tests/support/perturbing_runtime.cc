@@ -8,14 +8,19 @@ namespace {
 void perturb_first_element(Tensor& tensor, double offset) {
   if (tensor.element_count() == 0) return;
   switch (tensor.dtype()) {
-    case DType::kFloat32: tensor.data<float>()[0] += static_cast<float>(offset); break;
-    case DType::kFloat64: tensor.data<double>()[0] += offset; break;
+    case DType::kFloat32:
+      tensor.data<float>()[0] += static_cast<float>(offset);
+      break;
+    case DType::kFloat64:
+      tensor.data<double>()[0] += offset;
+      break;
     case DType::kFloat16: {
       auto& bits = tensor.data<uint16_t>()[0];
       bits = float_to_half(half_to_float(bits) + static_cast<float>(offset));
       break;
     }
-    default: break;  // integer outputs are left alone
+    default:
+      break;  // integer outputs are left alone
   }
 }
 

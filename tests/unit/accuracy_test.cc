@@ -22,20 +22,47 @@ Tensor make(DType dtype, const std::vector<double>& values, Shape shape = {}) {
   for (size_t i = 0; i < values.size(); ++i) {
     const double v = values[i];
     switch (dtype) {
-      case DType::kFloat32: t.data<float>()[i] = static_cast<float>(v); break;
-      case DType::kFloat64: t.data<double>()[i] = v; break;
-      case DType::kFloat16: t.data<uint16_t>()[i] = float_to_half(static_cast<float>(v)); break;
-      case DType::kBFloat16: t.data<uint16_t>()[i] = float_to_bfloat16(static_cast<float>(v)); break;
-      case DType::kInt8: t.data<int8_t>()[i] = static_cast<int8_t>(v); break;
-      case DType::kUInt8: t.data<uint8_t>()[i] = static_cast<uint8_t>(v); break;
-      case DType::kInt16: t.data<int16_t>()[i] = static_cast<int16_t>(v); break;
-      case DType::kUInt16: t.data<uint16_t>()[i] = static_cast<uint16_t>(v); break;
-      case DType::kInt32: t.data<int32_t>()[i] = static_cast<int32_t>(v); break;
-      case DType::kUInt32: t.data<uint32_t>()[i] = static_cast<uint32_t>(v); break;
-      case DType::kInt64: t.data<int64_t>()[i] = static_cast<int64_t>(v); break;
-      case DType::kUInt64: t.data<uint64_t>()[i] = static_cast<uint64_t>(v); break;
-      case DType::kBool: t.data<uint8_t>()[i] = v != 0; break;
-      default: throw std::logic_error("dtype not covered by the test helper");
+      case DType::kFloat32:
+        t.data<float>()[i] = static_cast<float>(v);
+        break;
+      case DType::kFloat64:
+        t.data<double>()[i] = v;
+        break;
+      case DType::kFloat16:
+        t.data<uint16_t>()[i] = float_to_half(static_cast<float>(v));
+        break;
+      case DType::kBFloat16:
+        t.data<uint16_t>()[i] = float_to_bfloat16(static_cast<float>(v));
+        break;
+      case DType::kInt8:
+        t.data<int8_t>()[i] = static_cast<int8_t>(v);
+        break;
+      case DType::kUInt8:
+        t.data<uint8_t>()[i] = static_cast<uint8_t>(v);
+        break;
+      case DType::kInt16:
+        t.data<int16_t>()[i] = static_cast<int16_t>(v);
+        break;
+      case DType::kUInt16:
+        t.data<uint16_t>()[i] = static_cast<uint16_t>(v);
+        break;
+      case DType::kInt32:
+        t.data<int32_t>()[i] = static_cast<int32_t>(v);
+        break;
+      case DType::kUInt32:
+        t.data<uint32_t>()[i] = static_cast<uint32_t>(v);
+        break;
+      case DType::kInt64:
+        t.data<int64_t>()[i] = static_cast<int64_t>(v);
+        break;
+      case DType::kUInt64:
+        t.data<uint64_t>()[i] = static_cast<uint64_t>(v);
+        break;
+      case DType::kBool:
+        t.data<uint8_t>()[i] = v != 0;
+        break;
+      default:
+        throw std::logic_error("dtype not covered by the test helper");
     }
   }
   return t;
@@ -116,7 +143,8 @@ TEST(CompareTensors, EmptyTensorsOfTheSameShapePass) {
   EXPECT_TRUE(c.passed);
   EXPECT_EQ(c.elements, 0);
   EXPECT_DOUBLE_EQ(c.cosine_similarity, 1);
-  EXPECT_FALSE(compare_tensors(Tensor("t", DType::kFloat32, {0, 3}), Tensor("t", DType::kFloat32, {3, 0}), kExact).passed);
+  EXPECT_FALSE(
+      compare_tensors(Tensor("t", DType::kFloat32, {0, 3}), Tensor("t", DType::kFloat32, {3, 0}), kExact).passed);
 }
 
 TEST(CompareTensors, ScalarsCompare) {
@@ -126,7 +154,8 @@ TEST(CompareTensors, ScalarsCompare) {
 }
 
 TEST(CompareTensors, ShapeMustMatchExactlyEvenWithTheSameElementCount) {
-  const auto c = compare_tensors(make(DType::kFloat32, {1, 2, 3, 4}, {2, 2}), make(DType::kFloat32, {1, 2, 3, 4}, {4}), {1, 1});
+  const auto c =
+      compare_tensors(make(DType::kFloat32, {1, 2, 3, 4}, {2, 2}), make(DType::kFloat32, {1, 2, 3, 4}, {4}), {1, 1});
   EXPECT_FALSE(c.passed);
   EXPECT_EQ(c.mismatches, 4);
   EXPECT_NE(c.note.find("shape 2x2 where 4 was expected"), std::string::npos) << c.note;
@@ -142,8 +171,9 @@ TEST(CompareTensors, ZeroVectorsHaveCosineOneAndOneSidedZeroCosineZero) {
   const auto zeros = make(DType::kFloat32, {0, 0});
   EXPECT_DOUBLE_EQ(compare_tensors(zeros, zeros, kExact).cosine_similarity, 1);
   EXPECT_DOUBLE_EQ(compare_tensors(make(DType::kFloat32, {1, 0}), zeros, {10, 0}).cosine_similarity, 0);
-  EXPECT_NEAR(compare_tensors(make(DType::kFloat32, {-1, -2}), make(DType::kFloat32, {1, 2}), {10, 0}).cosine_similarity,
-              -1, 1e-12);
+  EXPECT_NEAR(
+      compare_tensors(make(DType::kFloat32, {-1, -2}), make(DType::kFloat32, {1, 2}), {10, 0}).cosine_similarity, -1,
+      1e-12);
 }
 
 TEST(CompareTensors, RelativeErrorSkipsZeroExpectedValues) {
@@ -167,9 +197,9 @@ TEST_P(EveryDType, EqualPassesAndAOneUnitDifferenceFailsWithoutTolerance) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Accuracy, EveryDType,
-                         ::testing::Values(DType::kFloat32, DType::kFloat64, DType::kFloat16, DType::kBFloat16, DType::kInt8,
-                                           DType::kUInt8, DType::kInt16, DType::kUInt16, DType::kInt32, DType::kUInt32,
-                                           DType::kInt64, DType::kUInt64, DType::kBool),
+                         ::testing::Values(DType::kFloat32, DType::kFloat64, DType::kFloat16, DType::kBFloat16,
+                                           DType::kInt8, DType::kUInt8, DType::kInt16, DType::kUInt16, DType::kInt32,
+                                           DType::kUInt32, DType::kInt64, DType::kUInt64, DType::kBool),
                          [](const auto& info) { return std::string(dtype_name(info.param)); });
 
 TEST(CompareTensors, SixtyFourBitIntegersCompareExactlyBeyondDoublePrecision) {

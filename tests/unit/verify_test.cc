@@ -27,7 +27,8 @@ void write_model(const fs::path& dir, const onnx::ModelProto& model) {
   write_file_atomically(dir / "model.onnx", model.SerializeAsString());
 }
 
-void write_data_set(const fs::path& case_dir, int index, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs) {
+void write_data_set(const fs::path& case_dir, int index, const std::vector<Tensor>& inputs,
+                    const std::vector<Tensor>& outputs) {
   const fs::path dir = case_dir / ("test_data_set_" + std::to_string(index));
   write_tensor_folder(dir, "input", inputs);
   write_tensor_folder(dir, "output", outputs);
@@ -88,7 +89,8 @@ TEST_F(VerifyCase, ToleranceOverrideAcceptsASmallDifference) {
 
 TEST_F(VerifyCase, ExpectedDtypeOrShapeThatDiffersFails) {
   write_model(suite_ / "shape", relu_model());
-  write_data_set(suite_ / "shape", 0, {floats("x", {1, 2, 3, 4, 5, 6}, {2, 3})}, {floats("y", {1, 2, 3, 4, 5, 6}, {3, 2})});
+  write_data_set(suite_ / "shape", 0, {floats("x", {1, 2, 3, 4, 5, 6}, {2, 3})},
+                 {floats("y", {1, 2, 3, 4, 5, 6}, {3, 2})});
   const auto result = run(suite_ / "shape");
   EXPECT_EQ(result.status, CaseStatus::kFailed);
   EXPECT_NE(result.reason.find("shape 2x3 where 3x2 was expected"), std::string::npos) << result.reason;
@@ -135,7 +137,8 @@ TEST_F(VerifyCase, AFailureWhileRunningIsAnError) {
   write_model(suite_ / "reshape", b.build());
   Tensor shape("shape", DType::kInt64, {1});
   shape.data<int64_t>()[0] = 5;  // 6 elements cannot become 5
-  write_data_set(suite_ / "reshape", 0, {floats("x", {1, 2, 3, 4, 5, 6}, {6}), shape}, {floats("y", {1, 2, 3, 4, 5}, {5})});
+  write_data_set(suite_ / "reshape", 0, {floats("x", {1, 2, 3, 4, 5, 6}, {6}), shape},
+                 {floats("y", {1, 2, 3, 4, 5}, {5})});
   const auto result = run(suite_ / "reshape");
   EXPECT_EQ(result.status, CaseStatus::kError) << result.reason;
   EXPECT_NE(result.reason.find("run failed"), std::string::npos) << result.reason;
@@ -149,10 +152,12 @@ TEST(DiscoverCases, FindsModelFoldersRecursivelySortedAndFiltered) {
   fs::create_directories(suite / "not_a_case");
   auto names = [&](const std::string& filter) {
     std::vector<std::string> list;
-    for (const auto& dir : discover_cases(suite.path(), filter)) list.push_back(dir.lexically_relative(suite.path()).string());
+    for (const auto& dir : discover_cases(suite.path(), filter))
+      list.push_back(dir.lexically_relative(suite.path()).string());
     return list;
   };
-  EXPECT_EQ(names(""), (std::vector<std::string>{"a/test_add", "a/test_add_bcast", "b/deeper/test_conv", "b/test_relu"}));
+  EXPECT_EQ(names(""),
+            (std::vector<std::string>{"a/test_add", "a/test_add_bcast", "b/deeper/test_conv", "b/test_relu"}));
   EXPECT_EQ(names("test_add*"), (std::vector<std::string>{"a/test_add", "a/test_add_bcast"}));
   EXPECT_EQ(names("b/*"), (std::vector<std::string>{"b/deeper/test_conv", "b/test_relu"}));
   EXPECT_TRUE(names("test_nothing").empty());
@@ -182,7 +187,8 @@ TEST(RunVerify, SummaryCountsJsonAndExitStatus) {
   EXPECT_EQ(report.count(CaseStatus::kUnsupported), 1);
   EXPECT_NEAR(report.pass_rate(), 1.0 / 3, 1e-12);
   EXPECT_NE(verify_summary_line(report).find("1 passed, 1 failed, 1 unsupported, 0 errors of 3 cases (33.3% passed)"),
-            std::string::npos) << verify_summary_line(report);
+            std::string::npos)
+      << verify_summary_line(report);
   EXPECT_EQ(verify_exit_status(report, false), exit_code::kCheckFailed);
 
   const auto json = verify_report_json(report, options);
