@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "report/comparison.h"
@@ -5,25 +7,52 @@
 
 namespace inferfoundry {
 namespace {
-// Keeps runtime names and errors from breaking the table.
+// Keeps runtime names and errors from breaking the table, and markup in them from rendering (a results
+// file is untrusted input; GitHub would render an <img> tag in a cell).
 std::string cell(std::string text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|' || c == '<' || c == '>' || c == '*' || c == '_' || c == '`' || c == '[' || c == ']') out += '\\';
+    out += c == '\n' ? ' ' : c;
   }
   return out;
+}
+
+// A code span that holds any text: the fence is longer than any run of backticks inside it.
+std::string code_span(const std::string& text) {
+  size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  std::string flat = text;
+  std::replace(flat.begin(), flat.end(), '\n', ' ');
+  const std::string fence(longest + 1, '`');
+  return fence + " " + flat + " " + fence;
+}
+
+std::string warnings(const std::vector<ComparisonRow>& rows) {
+  std::string out;
+  for (const auto& row : rows) {
+    const RuntimeResult& r = *row.result;
+    if (r.unstable()) {
+      out += fmt::format("> **Warning:** {} latencies vary by {:.1f}% (cv over {:.0f}%); the figures may not be "
+                         "trustworthy.\n", cell(r.runtime), r.latency.cv * 100, kUnstableCv * 100);
+    }
+    if (r.status == RunStatus::kOk && !r.comparable()) out += fmt::format("> **Note:** {}: {}\n", cell(r.runtime), cell(row.note));
+  }
+  return out.empty() ? out : "\n" + out;
 }
 }  // namespace
 
 std::string render_markdown(const BenchmarkReport& report) {
-  std::string out = fmt::format("### InferFoundry benchmark: `{}`\n\n", cell(report.model));
+  std::string out = fmt::format("### InferFoundry benchmark: {}\n\n", code_span(report.model));
   const std::string inputs = describe_inputs(report);
   if (!inputs.empty()) out += fmt::format("Inputs: {}\n\n", cell(inputs));
   out += "| runtime | status | median ms | p90 ms | p99 ms | cv | runs/s | check | speed-up |\n";
   out += "|---|---|---:|---:|---:|---:|---:|---|---:|\n";
-  for (const auto& row : comparison_rows(report)) {
+  const auto rows = comparison_rows(report);
+  for (const auto& row : rows) {
     const RuntimeResult& r = *row.result;
     if (r.status != RunStatus::kOk) {
       out += fmt::format("| {} | {}: {} | | | | | | | |\n", cell(r.runtime), status_name(r.status), cell(r.error));
@@ -36,6 +65,7 @@ std::string render_markdown(const BenchmarkReport& report) {
                        r.latency.median, r.latency.p90, r.latency.p99, r.latency.cv * 100, r.throughput_per_s, check,
                        speedup);
   }
+  out += warnings(rows);
   if (report.environment.contains("cpu")) {
     out += fmt::format("\nMeasured on {} ({}), {}.\n", cell(report.environment.value("cpu", "?")),
                        cell(report.environment.value("os", "?")), report.environment.value("timestamp_utc", ""));

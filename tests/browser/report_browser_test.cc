@@ -158,7 +158,7 @@ TEST_F(ReportInBrowser, RealBenchmarkReportRendersItsChartsWithoutConsoleErrors)
   for (const auto& [shot, scheme] : {std::pair{light, "1"}, std::pair{dark, "0"}}) {
     fs::remove(shot);
     const BrowserRun capture = run_chromium(*chromium_, work_.path(), page,
-                                            {"--hide-scrollbars", "--window-size=1100,2900",
+                                            {"--hide-scrollbars", "--window-size=1100,2300",
                                              "--blink-settings=preferredColorScheme=" + std::string(scheme),
                                              "--screenshot=" + shot.string()});
     ASSERT_EQ(capture.exit_code, 0) << capture.log;

@@ -50,11 +50,17 @@ TEST(EscapeHtml, EscapesMarkupAndQuotes) {
 }
 
 TEST(NiceScale, RoundsOutToNiceTicks) {
+  // Rough step (4.2 - 0.83) / 5 = 0.674 rounds up to 1.
   const AxisScale scale = nice_scale(0.83, 4.2);
-  EXPECT_DOUBLE_EQ(scale.min, 0.5);
-  EXPECT_DOUBLE_EQ(scale.max, 4.5);
-  ASSERT_EQ(scale.ticks.size(), 9u);
+  EXPECT_DOUBLE_EQ(scale.min, 0);
+  EXPECT_DOUBLE_EQ(scale.max, 5);
+  ASSERT_EQ(scale.ticks.size(), 6u);
   EXPECT_DOUBLE_EQ(scale.ticks[1], 1.0);
+  // Rough step 0.9 / 5 = 0.18 rounds up to 0.2.
+  const AxisScale fine = nice_scale(1.05, 1.95);
+  EXPECT_DOUBLE_EQ(fine.min, 1.0);
+  EXPECT_DOUBLE_EQ(fine.max, 2.0);
+  EXPECT_EQ(fine.ticks.size(), 6u);
   const AxisScale flat = nice_scale(2, 2);  // one value: padded so the axis still has a span
   EXPECT_LT(flat.min, 2);
   EXPECT_GT(flat.max, 2);
