@@ -30,9 +30,9 @@ struct InvalidCase {
   std::vector<std::string> expected;
 };
 
-class BuilderValidation : public ::testing::TestWithParam<InvalidCase> {};
+class WebnnBuilderValidation : public ::testing::TestWithParam<InvalidCase> {};
 
-TEST_P(BuilderValidation, ThrowsUsageErrorNamingTheOperationAndOperand) {
+TEST_P(WebnnBuilderValidation, ThrowsUsageErrorNamingTheOperationAndOperand) {
   MLGraphBuilder builder;
   try {
     GetParam().misuse(builder);
@@ -48,7 +48,7 @@ MLOperand in(MLGraphBuilder& b, const std::string& name, Shape shape, DType type
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Ops, BuilderValidation,
+    Ops, WebnnBuilderValidation,
     ::testing::Values(
         InvalidCase{"BroadcastMismatch", [](auto& b) { b.add(in(b, "a", {2, 3}), in(b, "b", {4})); }, {"add", "not broadcastable"}},
         InvalidCase{"MixedTypes", [](auto& b) { b.mul(in(b, "a", {2}), in(b, "b", {2}, DType::kInt32)); }, {"mul", "'b'", "data type"}},
@@ -89,7 +89,7 @@ INSTANTIATE_TEST_SUITE_P(
         }, {"relu", "another MLGraphBuilder"}}),
     [](const auto& info) { return info.param.name; });
 
-TEST(Builder, InfersShapesOfConvolutionsAndPools) {
+TEST(WebnnBuilder, InfersShapesOfConvolutionsAndPools) {
   MLGraphBuilder b;
   auto x = in(b, "x", {1, 8, 8, 3});
   auto conv = b.conv2d(x, in(b, "w", {3, 3, 3, 16}),
@@ -104,7 +104,7 @@ TEST(Builder, InfersShapesOfConvolutionsAndPools) {
   EXPECT_EQ(up.shape(), (Shape{1, 5, 8, 8}));
 }
 
-TEST(Builder, InfersShapesOfDataMovement) {
+TEST(WebnnBuilder, InfersShapesOfDataMovement) {
   MLGraphBuilder b;
   auto x = in(b, "x", {2, 3, 4});
   EXPECT_EQ(b.gather(x, in(b, "i", {5, 6}, DType::kInt32), {{"axis", int64_t{1}}}).shape(), (Shape{2, 5, 6, 4}));
@@ -117,7 +117,7 @@ TEST(Builder, InfersShapesOfDataMovement) {
   EXPECT_EQ(b.matmul(in(b, "m", {5, 1, 2, 4}), in(b, "n2", {3, 4, 6})).shape(), (Shape{5, 3, 2, 6}));
 }
 
-TEST(Builder, ConvertsToOnnxKeepingNamesAndConstants) {
+TEST(WebnnBuilder, ConvertsToOnnxKeepingNamesAndConstants) {
   MLGraphBuilder b;
   auto x = in(b, "image", {1, 4});
   auto w = b.constant(f32({4, 2}), filled(DType::kFloat32, {4, 2}));
@@ -140,7 +140,7 @@ TEST(Builder, ConvertsToOnnxKeepingNamesAndConstants) {
   EXPECT_THROW(b.relu(x), Error);  // a builder builds once
 }
 
-TEST(Builder, LeavesOutOperationsNoOutputNeeds) {
+TEST(WebnnBuilder, LeavesOutOperationsNoOutputNeeds) {
   MLGraphBuilder b;
   auto x = in(b, "x", {3});
   auto unused = in(b, "unused", {3});
@@ -151,7 +151,7 @@ TEST(Builder, LeavesOutOperationsNoOutputNeeds) {
 }
 
 // Converts a graph using many operations and checks it with onnx.checker (python3-onnx), full check.
-TEST(Converter, OutputPassesOnnxChecker) {
+TEST(WebnnConverter, OutputPassesOnnxChecker) {
   MLGraphBuilder b;
   auto x = in(b, "x", {1, 2, 6, 6});
   auto conv = b.conv2d(x, in(b, "w", {4, 2, 3, 3}), {{"padding", std::vector<int64_t>{1, 1, 1, 1}}, {"bias", in(b, "bias", {4})}});

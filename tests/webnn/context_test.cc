@@ -74,7 +74,7 @@ MLGraph shared_operand_graph(float weight) {
   return b.build({{"y", b.relu(b.add(scaled, bias))}, {"z", b.sub(scaled, x)}});
 }
 
-TEST(DeviceSelection, AcceleratedFallsBackToOnnxRecordingEachReason) {
+TEST(WebnnDeviceSelection, AcceleratedFallsBackToOnnxRecordingEachReason) {
   Machine machine;
   MLContext context(machine.registry, {});
   const MLBackend& backend = context.backend();
@@ -85,7 +85,7 @@ TEST(DeviceSelection, AcceleratedFallsBackToOnnxRecordingEachReason) {
                                                       Pair("onnx-cuda", "CUDA provider not installed")));
 }
 
-TEST(DeviceSelection, LowPowerAndCpuHintsUseOnnxWithoutTryingAccelerators) {
+TEST(WebnnDeviceSelection, LowPowerAndCpuHintsUseOnnxWithoutTryingAccelerators) {
   Machine machine(/*tensorrt_available=*/true);
   for (const MLContextOptions& options : {MLContextOptions{true, "low-power", "", {}}, MLContextOptions{false, "default", "", {}},
                                           MLContextOptions{true, "high-performance", "cpu", {}}}) {
@@ -96,7 +96,7 @@ TEST(DeviceSelection, LowPowerAndCpuHintsUseOnnxWithoutTryingAccelerators) {
   }
 }
 
-TEST(DeviceSelection, RuntimeThatRejectsAGraphHandsItOnAndIsRecorded) {
+TEST(WebnnDeviceSelection, RuntimeThatRejectsAGraphHandsItOnAndIsRecorded) {
   Machine machine(/*tensorrt_available=*/true);
   MLContext context(machine.registry, {true, "high-performance", "gpu", {}});
   EXPECT_EQ(context.backend().runtime, "tensorrt");
@@ -108,13 +108,13 @@ TEST(DeviceSelection, RuntimeThatRejectsAGraphHandsItOnAndIsRecorded) {
   EXPECT_THAT(context.backend().skipped.back().second, HasSubstr("it runs on onnx"));
 }
 
-TEST(DeviceSelection, RejectsUnknownHints) {
+TEST(WebnnDeviceSelection, RejectsUnknownHints) {
   Machine machine;
   EXPECT_THROW(MLContext(machine.registry, {true, "fast", "", {}}), Error);
   EXPECT_THROW(MLContext(machine.registry, {true, "default", "tpu", {}}), Error);
 }
 
-TEST(DeviceSelection, NoUsableRuntimeIsUnavailable) {
+TEST(WebnnDeviceSelection, NoUsableRuntimeIsUnavailable) {
   RuntimeRegistry empty;
   try {
     MLContext context(empty, {});
@@ -125,7 +125,7 @@ TEST(DeviceSelection, NoUsableRuntimeIsUnavailable) {
   }
 }
 
-TEST(Compute, SeveralOutputsSharedOperandAndConstants) {
+TEST(WebnnCompute, SeveralOutputsSharedOperandAndConstants) {
   Machine machine;
   MLContext context(machine.registry, {});
   auto outputs = context.compute(shared_operand_graph(2.0f), {{"x", floats({2, 2}, {1, -2, 3, 4})}});
@@ -134,7 +134,7 @@ TEST(Compute, SeveralOutputsSharedOperandAndConstants) {
   EXPECT_EQ(values(outputs.at("z")), (std::vector<float>{1.0f, 6.0f, 3.0f, -12.0f}));
 }
 
-TEST(Compute, CompiledGraphsAreCachedByGraphAndWeights) {
+TEST(WebnnCompute, CompiledGraphsAreCachedByGraphAndWeights) {
   Machine machine;
   MLContext context(machine.registry, {});
   const auto input = floats({2, 2}, {1, 2, 3, 4});
@@ -151,7 +151,7 @@ TEST(Compute, CompiledGraphsAreCachedByGraphAndWeights) {
   EXPECT_EQ(values(outputs.at("z")), (std::vector<float>{2.0f, -8.0f, 6.0f, -16.0f}));
 }
 
-TEST(Compute, RejectsMissingUnknownAndMistypedInputs) {
+TEST(WebnnCompute, RejectsMissingUnknownAndMistypedInputs) {
   Machine machine;
   MLContext context(machine.registry, {});
   MLGraph graph = shared_operand_graph(1.0f);
@@ -166,7 +166,7 @@ TEST(Compute, RejectsMissingUnknownAndMistypedInputs) {
   }
 }
 
-TEST(Dispatch, WritesInputTensorsAndReadsOutputTensors) {
+TEST(WebnnDispatch, WritesInputTensorsAndReadsOutputTensors) {
   Machine machine;
   MLContext context(machine.registry, {});
   MLGraph graph = shared_operand_graph(2.0f);
@@ -184,7 +184,7 @@ TEST(Dispatch, WritesInputTensorsAndReadsOutputTensors) {
   EXPECT_THROW(context.write_tensor(x, floats({3}, {1, 2, 3})), Error);
 }
 
-TEST(Benchmark, ConvertedGraphRunsThroughTheCli) {
+TEST(WebnnBenchmark, ConvertedGraphRunsThroughTheCli) {
   testing::TempDir dir;
   shared_operand_graph(2.0f).to_onnx(dir / "webnn.onnx");
   const auto result = testing::run_cli({"benchmark", "--model", (dir / "webnn.onnx").string(), "--runtimes", "onnx",
