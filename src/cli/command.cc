@@ -12,9 +12,11 @@ namespace inferfoundry::cli {
 std::vector<std::unique_ptr<Command>> all_commands() {
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(make_benchmark_command());
+  commands.push_back(make_build_command());
   commands.push_back(make_report_command());
   commands.push_back(make_inspect_command());
   commands.push_back(make_runtimes_command());
+  commands.push_back(make_cache_command());
   commands.push_back(make_verify_command());
   return commands;
 }

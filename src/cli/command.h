@@ -19,6 +19,8 @@ class Command {
 };
 
 std::unique_ptr<Command> make_benchmark_command();
+std::unique_ptr<Command> make_build_command();
+std::unique_ptr<Command> make_cache_command();
 std::unique_ptr<Command> make_inspect_command();
 std::unique_ptr<Command> make_report_command();
 std::unique_ptr<Command> make_runtimes_command();

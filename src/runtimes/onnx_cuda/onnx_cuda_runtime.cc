@@ -15,29 +15,33 @@ nlohmann::json fp16_report_json(const Fp16Report& report) {
           {"float_only_inputs", report.float_only_inputs}, {"clamped_values", report.clamped_values}};
 }
 
+// `fixed_fp16` makes the `onnx-cuda-fp16` variant: it always runs the float16-converted model, so fp16 can be
+// measured and checked against fp32 runtimes in one benchmark (--precision applies to every runtime).
 class OnnxCudaRuntime : public Runtime {
  public:
-  std::string name() const override { return "onnx-cuda"; }
+  explicit OnnxCudaRuntime(bool fixed_fp16) : fixed_fp16_(fixed_fp16) {}
+  std::string name() const override { return fixed_fp16_ ? "onnx-cuda-fp16" : "onnx-cuda"; }
   std::string description() const override {
-    return "ONNX Runtime, CUDA execution provider, I/O bound in GPU memory, timed with CUDA events";
+    return fixed_fp16_ ? "onnx-cuda on the model converted to float16 (float I/O kept), whatever --precision says"
+                       : "ONNX Runtime, CUDA execution provider, I/O bound in GPU memory, timed with CUDA events";
   }
   Availability availability() const override {
-    // Without a GPU, loading the provider library would tell nothing more: only its presence is checked.
-    const Availability gpu = cuda::gpu_availability();
-    return ort::combine({ort::provider_library_availability(kProviderLibrary, kHowToGet, gpu.available), gpu});
+    return ort::combine({ort::provider_library_availability(kProviderLibrary, kHowToGet), cuda::gpu_availability()});
   }
   std::string version() const override { return ort::version_string(); }
 
   std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& options) const override {
-    reject_unknown_options(options, name(), {"cudnn_conv_algo_search"});
+    reject_unknown_options(options, name(), {"cudnn_conv_algo_search", "use_tf32"});
     if (options.precision != "fp32" && options.precision != "fp16") {
-      fail(ErrorKind::kUsage, "runtime 'onnx-cuda' supports --precision fp32 or fp16, not {}", options.precision);
+      fail(ErrorKind::kUsage, "runtime '{}' supports --precision fp32 or fp16, not {}", name(), options.precision);
     }
+    const std::string precision = fixed_fp16_ ? "fp16" : options.precision;
     if (const auto available = availability(); !available.available) fail(ErrorKind::kUnavailable, "onnx-cuda: {}", available.reason);
 
-    nlohmann::json details = {{"execution_provider", "CUDAExecutionProvider"}, {"precision", options.precision}};
+    nlohmann::json details = {{"execution_provider", "CUDAExecutionProvider"}, {"precision", precision},
+                              {"use_tf32", options.extra.count("use_tf32") ? options.extra.at("use_tf32") : "0"}};
     std::optional<Model> converted;
-    if (options.precision == "fp16") {
+    if (precision == "fp16") {
       Fp16Report report;
       converted = Model::from_proto(convert_to_fp16(model, &report), model.display_name() + " (fp16)");
       details["fp16_conversion"] = fp16_report_json(report);
@@ -46,20 +50,14 @@ class OnnxCudaRuntime : public Runtime {
 
     const size_t memory_before = cuda::device_memory_used_bytes();
     auto stream = std::make_unique<cuda::Stream>();
+    auto env = ort::shared_environment();
     Ort::SessionOptions session_options = ort::base_session_options(options);
     ort::record_provider_assignment(session_options);
-    Ort::CUDAProviderOptions cuda_options;
-    std::unordered_map<std::string, std::string> settings = {{"device_id", "0"}};
-    if (auto it = options.extra.find("cudnn_conv_algo_search"); it != options.extra.end()) settings[it->first] = it->second;
-    try {
-      cuda_options.Update(settings);
-      // Kernels go to our stream, so CUDA events recorded on it bracket exactly this session's work.
-      cuda_options.UpdateWithValue("user_compute_stream", stream->get());
-      session_options.AppendExecutionProvider_CUDA_V2(*cuda_options);
-    } catch (const Ort::Exception& e) {
-      fail(ErrorKind::kRuntime, "ONNX Runtime's CUDA provider rejected its options: {}", e.what());
-    }
-    auto env = ort::shared_environment();
+    // fp32 means fp32: TF32 tensor-core math (ORT's default) is opt-in with --option use_tf32=1.
+    std::unordered_map<std::string, std::string> settings = {{"device_id", "0"}, {"use_tf32", "0"}};
+    for (const auto& [key, value] : options.extra) settings[key] = value;
+    // Kernels go to our stream, so CUDA events recorded on it bracket exactly this session's work.
+    ort::append_gpu_provider(*env, session_options, kProviderLibrary, "CUDAExecutionProvider", settings, stream->get());
     Ort::Session session = ort::create_session(*env, to_run, session_options);
     details["nodes_by_provider"] = ort::nodes_by_provider(session);
 
@@ -69,10 +67,14 @@ class OnnxCudaRuntime : public Runtime {
     setup.details = std::move(details);
     return std::make_unique<ort::DeviceSession>(std::move(env), std::move(stream), std::move(session), std::move(setup));
   }
+
+ private:
+  bool fixed_fp16_;
 };
 
 }  // namespace
 
-std::unique_ptr<Runtime> make_onnx_cuda_runtime() { return std::make_unique<OnnxCudaRuntime>(); }
+std::unique_ptr<Runtime> make_onnx_cuda_runtime() { return std::make_unique<OnnxCudaRuntime>(false); }
+std::unique_ptr<Runtime> make_onnx_cuda_fp16_runtime() { return std::make_unique<OnnxCudaRuntime>(true); }
 
 }  // namespace inferfoundry

@@ -1,7 +1,5 @@
 #include "runtimes/onnx_cuda/ort_device_session.h"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -36,20 +34,47 @@ Tensor host_tensor_like(const std::string& name, const Ort::Value& value) {
 
 }  // namespace
 
-Availability provider_library_availability(std::string_view library_file, std::string_view how_to_get,
-                                           bool try_loading) {
+Availability provider_library_availability(std::string_view library_file, std::string_view how_to_get) {
   const std::filesystem::path folder = library_folder();
   const std::filesystem::path library = folder / std::string(library_file);
   std::error_code ec;
   if (!std::filesystem::exists(library, ec)) {
     return {false, fmt::format("{} is not beside libonnxruntime.so.1 in {} ({})", library_file, folder.string(), how_to_get)};
   }
-  if (!try_loading) return {true, ""};
-  // Loading it resolves its dependencies (cuDNN, cuBLAS, CUDA runtime); ORT would fail the same way later.
-  void* handle = dlopen(library.c_str(), RTLD_LAZY | RTLD_LOCAL);
-  if (!handle) return {false, fmt::format("{} cannot be loaded: {}", library_file, dlerror())};
-  dlclose(handle);
+  // Its dependencies (cuDNN, cuBLAS) are not probed with dlopen here: loading and unloading the CUDA provider
+  // outside ORT made the process crash on the GPU machine (2026-11-21). When one is missing, ORT names it
+  // when the session is created, and the runtime fails with that message.
   return {true, ""};
+}
+
+namespace {
+std::vector<Ort::ConstEpDevice> gpu_devices_of(const Ort::Env& env, std::string_view provider_name) {
+  std::vector<Ort::ConstEpDevice> devices;
+  for (const auto& device : env.GetEpDevices()) {
+    if (provider_name == device.EpName() && device.Device().Type() == OrtHardwareDeviceType_GPU) devices.push_back(device);
+  }
+  return devices;
+}
+}  // namespace
+
+void append_gpu_provider(Ort::Env& env, Ort::SessionOptions& session_options, std::string_view library_file,
+                         std::string_view provider_name, std::unordered_map<std::string, std::string> options,
+                         cudaStream_t stream) {
+  try {
+    auto devices = gpu_devices_of(env, provider_name);
+    if (devices.empty()) {
+      // Registered once per environment; the registration lives as long as the shared Env.
+      const std::string library = (library_folder() / std::string(library_file)).string();
+      env.RegisterExecutionProviderLibrary(std::string(provider_name).c_str(), library);
+      devices = gpu_devices_of(env, provider_name);
+    }
+    if (devices.empty()) fail(ErrorKind::kRuntime, "{} found no GPU to run on", provider_name);
+    options["has_user_compute_stream"] = "1";
+    options["user_compute_stream"] = std::to_string(reinterpret_cast<uintptr_t>(stream));
+    session_options.AppendExecutionProvider_V2(env, {devices.front()}, options);
+  } catch (const Ort::Exception& e) {
+    fail(ErrorKind::kRuntime, "ONNX Runtime could not set up {}: {}", provider_name, e.what());
+  }
 }
 
 Availability combine(const std::vector<Availability>& parts) {

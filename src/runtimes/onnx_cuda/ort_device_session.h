@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <onnxruntime_cxx_api.h>
@@ -12,11 +13,17 @@
 
 namespace inferfoundry::ort {
 
-// Whether ONNX Runtime can load one of its GPU provider libraries: the file must sit beside
-// libonnxruntime.so.1 and, when try_loading, its own dependencies (cuDNN, cuBLAS...) must resolve. The
-// reason names the missing file and how to get it.
-Availability provider_library_availability(std::string_view library_file, std::string_view how_to_get,
-                                           bool try_loading);
+// Whether one of ONNX Runtime's GPU provider libraries sits beside libonnxruntime.so.1, where ORT looks for
+// it. The reason names the missing file and how to get it.
+Availability provider_library_availability(std::string_view library_file, std::string_view how_to_get);
+
+// Appends a GPU execution provider loaded as a plugin library (ORT's RegisterExecutionProviderLibrary, then
+// the provider's GPU device from GetEpDevices). The ONNX Runtime build InferFoundry ships (the npm CPU package)
+// has no built-in CUDA or TensorRT hooks: AppendExecutionProvider_CUDA_V2 answers "not enabled in this build".
+// `stream` becomes the provider's compute stream. Failures are Error(kRuntime) with ORT's message.
+void append_gpu_provider(Ort::Env& env, Ort::SessionOptions& session_options, std::string_view library_file,
+                         std::string_view provider_name, std::unordered_map<std::string, std::string> options,
+                         cudaStream_t stream);
 
 // Joins the reasons of every unavailable part with "; " (empty parts are skipped).
 Availability combine(const std::vector<Availability>& parts);

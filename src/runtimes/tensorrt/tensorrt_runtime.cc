@@ -95,8 +95,7 @@ class TensorRtRuntime : public Runtime {
     const TensorRtLibrary library;
     const Availability tensorrt = library.availability();
     const Availability gpu = cuda::gpu_availability();
-    const Availability provider = ort::provider_library_availability(kProviderLibrary, kHowToGetProvider,
-                                                                     tensorrt.available && gpu.available);
+    const Availability provider = ort::provider_library_availability(kProviderLibrary, kHowToGetProvider);
     return ort::combine({provider, tensorrt, gpu});
   }
   std::string version() const override {
@@ -166,35 +165,27 @@ class TensorRtRuntime : public Runtime {
                                      const tensorrt::TensorRtSettings& settings, const CacheFolders& folders,
                                      cudaStream_t stream, bool cache_hit) {
     try {
-      return ort::create_session(env, model, session_options(options, settings, folders, stream));
+      return ort::create_session(env, model, session_options(env, options, settings, folders, stream));
     } catch (const Error& e) {
       if (!cache_hit) throw;
       // A cached engine that TensorRT cannot load (damaged, or written by an interrupted build) is rebuilt.
       fmt::print(stderr, "warning: cached TensorRT engine in {} could not be used ({}); rebuilding it\n",
                  folders.engine_dir.string(), e.what());
       remove_engine_files(folders.engine_dir);
-      return ort::create_session(env, model, session_options(options, settings, folders, stream));
+      return ort::create_session(env, model, session_options(env, options, settings, folders, stream));
     }
   }
 
-  static Ort::SessionOptions session_options(const RuntimeOptions& options, const tensorrt::TensorRtSettings& settings,
+  static Ort::SessionOptions session_options(Ort::Env& env, const RuntimeOptions& options, const tensorrt::TensorRtSettings& settings,
                                              const CacheFolders& folders, cudaStream_t stream) {
     Ort::SessionOptions session_options = ort::base_session_options(options);
     ort::record_provider_assignment(session_options);
-    try {
-      Ort::TensorRTProviderOptions trt_options;
-      trt_options.Update(tensorrt::provider_options(settings, folders.engine_dir, folders.timing_dir));
-      trt_options.UpdateWithValue("user_compute_stream", stream);
-      session_options.AppendExecutionProvider_TensorRT_V2(*trt_options);
-      // Nodes TensorRT does not take run on the CUDA provider when it is there, else on the CPU.
-      if (ort::provider_library_availability("libonnxruntime_providers_cuda.so", "", false).available) {
-        Ort::CUDAProviderOptions cuda_options;
-        cuda_options.Update({{"device_id", "0"}});
-        cuda_options.UpdateWithValue("user_compute_stream", stream);
-        session_options.AppendExecutionProvider_CUDA_V2(*cuda_options);
-      }
-    } catch (const Ort::Exception& e) {
-      fail(ErrorKind::kRuntime, "ONNX Runtime's TensorRT provider rejected its options: {}", e.what());
+    ort::append_gpu_provider(env, session_options, kProviderLibrary, "TensorrtExecutionProvider",
+                             tensorrt::provider_options(settings, folders.engine_dir, folders.timing_dir), stream);
+    // Nodes TensorRT does not take run on the CUDA provider when it is there, else on the CPU.
+    if (ort::provider_library_availability("libonnxruntime_providers_cuda.so", "").available) {
+      ort::append_gpu_provider(env, session_options, "libonnxruntime_providers_cuda.so", "CUDAExecutionProvider",
+                               {{"device_id", "0"}}, stream);
     }
     return session_options;
   }
