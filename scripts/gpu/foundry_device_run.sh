@@ -10,11 +10,14 @@
 #      RUNTIMES        runtimes at batch 1 (default onnx,foundry,foundry-fp16; the first is the reference)
 #      RUNTIMES_LARGE  runtimes at larger batches (default foundry,foundry-fp16)
 #      BATCHES         batch sizes to benchmark (default "1 64")
+#      TOLERANCE       atol and rtol of the output check (default 1e-2, the fp16 default of `benchmark`)
+#      TRANSFERS       1: also benchmark batch 1 with --include-transfers
+#      BIN             folder of the inferfoundry binary (default BUNDLE_DIR/bin)
 set -uo pipefail
 bundle=$(realpath "${1:?usage: foundry_device_run.sh BUNDLE_DIR OUT_DIR [STAGES]}")
 out=$(realpath -m "${2:?usage: foundry_device_run.sh BUNDLE_DIR OUT_DIR [STAGES]}")
 stages=${3:-tests,verify,export,build,bench}
-bin=$bundle/bin
+bin=${BIN:-$bundle/bin}
 models=/tmp/foundry-models
 mkdir -p "$out" "$models"
 export INFERFOUNDRY_CACHE_DIR=/tmp/foundry-cache
@@ -58,14 +61,21 @@ if has build; then
 fi
 
 if has bench; then
+  tolerance=${TOLERANCE:-1e-2}
   for model in resnet50 mobilenet_v2; do
     for batch in ${BATCHES:-1 64}; do
       # ONNX Runtime on the CPU takes seconds per batch of 64: large batches compare the GPU runtimes only.
       if [[ $batch == 1 ]]; then runtimes=${RUNTIMES:-onnx,foundry,foundry-fp16}; iterations=200; else runtimes=${RUNTIMES_LARGE:-foundry,foundry-fp16}; iterations=50; fi
       echo "== benchmark $model batch $batch: $runtimes"
       timeout 400 "$bin/inferfoundry" benchmark --model "$models/$model.onnx" --shapes "batch:$batch" --runtimes "$runtimes" \
-        --warmup 10 --iterations $iterations --duration 2s --atol 1e-2 --rtol 1e-2 --cache-dir "$INFERFOUNDRY_CACHE_DIR" \
+        --warmup 10 --iterations $iterations --duration 2s --atol "$tolerance" --rtol "$tolerance" --cache-dir "$INFERFOUNDRY_CACHE_DIR" \
         --output "$out/bench_${model}_b$batch.json" 2>&1 | tail -30
+      if [[ ${TRANSFERS:-0} == 1 && $batch == 1 ]]; then
+        echo "== benchmark $model batch $batch with host<->device copies: $runtimes"
+        timeout 400 "$bin/inferfoundry" benchmark --model "$models/$model.onnx" --shapes "batch:$batch" --runtimes "$runtimes" \
+          --warmup 10 --iterations $iterations --duration 2s --atol "$tolerance" --rtol "$tolerance" --cache-dir "$INFERFOUNDRY_CACHE_DIR" \
+          --include-transfers --output "$out/bench_${model}_b${batch}_transfers.json" 2>&1 | tail -30
+      fi
     done
   done
 fi

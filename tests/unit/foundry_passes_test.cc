@@ -73,6 +73,24 @@ TEST(FoundryShapeInference, FoldsShapeArithmeticIntoReshape) {
   EXPECT_EQ(graph.nodes[1].op, "Elementwise");
 }
 
+TEST(FoundryShapeInference, ConstantOutputsAndNegativeFlattenAxis) {
+  GraphBuilder b("shape_out");
+  b.add_input("x", DType::kFloat32, {fixed_dim(2), fixed_dim(3), fixed_dim(4)});
+  b.add_output("s", DType::kInt64, {fixed_dim(3)});
+  b.add_output("f", DType::kFloat32, {fixed_dim(6), fixed_dim(4)});
+  b.add_node("Shape", {"x"}, {"s"});
+  auto& flat = b.add_node("Flatten", {"x"}, {"f"});
+  set_attribute(flat, "axis", int64_t{-1});
+  const BuiltGraph built = build_graph(Model::from_proto(b.build(), "shape_out"), {.format = {.fp16 = true, .nhwc = true}});
+  const Value& s = built.graph.values[built.graph.outputs[0]];
+  ASSERT_TRUE(s.is_constant());
+  EXPECT_EQ(s.name, "s");
+  EXPECT_EQ(s.dtype, DType::kInt64);
+  EXPECT_EQ(std::vector<int64_t>(s.constant->data<int64_t>().begin(), s.constant->data<int64_t>().end()), (std::vector<int64_t>{2, 3, 4}));
+  EXPECT_GE(s.offset, 0);  // read back from the weight block
+  EXPECT_EQ(built.graph.values[built.graph.outputs[1]].shape, (Shape{6, 4}));
+}
+
 TEST(FoundryShapeInference, ConvPoolAndGemmShapes) {
   GraphBuilder b("shapes");
   b.add_input("x", DType::kFloat32, {fixed_dim(2), fixed_dim(3), fixed_dim(17), fixed_dim(17)});

@@ -201,12 +201,31 @@ class Formatter {
       const bool passthrough = is_graph_input(id) || value(id).is_constant();
       if (value(id).layout == Layout::kPlain && value(id).dtype == wanted && !passthrough) continue;
       const std::string name = value(id).name;
+      if (value(id).is_constant()) {
+        graph_.outputs[k] = constant_output(id, wanted, name);
+        continue;
+      }
+      if (!is_float(value(id).dtype)) {
+        fail(ErrorKind::kRuntime, "foundry cannot build this model: output '{}' passes a runtime {} input through", name, dtype_name(value(id).dtype));
+      }
       const bool only_copy = value(id).layout == Layout::kPlain && value(id).dtype == wanted;
       const int converted = only_copy ? force_copy(id) : convert(id, {.layout = Layout::kPlain, .dtype = wanted});
       value(id).name = name + "/internal";
       value(converted).name = name;
       graph_.outputs[k] = converted;
     }
+  }
+
+  // An output the build computed entirely (shape arithmetic, folded constants): its own constant value in the
+  // model's dtype, read back from the weight block; no kernel.
+  int constant_output(int id, DType wanted, const std::string& name) {
+    const Tensor& data = *value(id).constant;
+    Tensor copy = data.dtype() == wanted || !is_float(wanted) ? data : converted_tensor(data, wanted);
+    copy.set_name(name);
+    value(id).name = name + "/internal";
+    Value out{.name = name, .dtype = copy.dtype(), .shape = copy.shape()};
+    out.constant = std::move(copy);
+    return graph_.add_value(std::move(out));
   }
 
   int force_copy(int id) {

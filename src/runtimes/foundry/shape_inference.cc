@@ -104,7 +104,11 @@ class Inference {
       infer_matmul(node);
     } else if (op == "Flatten") {
       const Shape& x = in(node, 0).shape;
-      const int64_t axis = normalize_axis(node, node.attr_int("axis", 1), static_cast<int64_t>(x.size()) + 1);
+      // Flatten's axis may equal the rank (everything in the outer dimension); negative counts from the rank.
+      const auto rank = static_cast<int64_t>(x.size());
+      int64_t axis = node.attr_int("axis", 1);
+      if (axis < -rank || axis > rank) fail(ErrorKind::kInput, "node '{}' (Flatten): axis {} is out of range for rank {}", node.name, axis, rank);
+      if (axis < 0) axis += rank;
       const int64_t outer = element_count(Shape(x.begin(), x.begin() + axis));
       set_out(node, 0, in(node, 0).dtype, {outer, element_count(x) / std::max<int64_t>(outer, 1)});
     } else if (op == "Reshape") {
