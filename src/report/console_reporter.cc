@@ -24,6 +24,20 @@ std::string banner(const BenchmarkReport& report) {
   return text;
 }
 
+// One line per output that failed the check: how many elements differ, the error figures and the worst one.
+std::string failed_outputs(const RuntimeResult& result) {
+  std::string text;
+  if (!result.accuracy) return text;
+  for (const auto& o : result.accuracy->outputs) {
+    if (o.passed) continue;
+    text += fmt::format("      output '{}': max abs error {:.3g}, max rel error {:.3g}, cosine {:.6f} "
+                        "(atol {:g}, rtol {:g}): {}\n",
+                        o.name, o.max_abs_error, o.max_rel_error, o.cosine_similarity, result.accuracy->atol,
+                        result.accuracy->rtol, o.note);
+  }
+  return text;
+}
+
 // The runtime the others' outputs were checked against has no verdict of its own.
 bool is_check_reference(const BenchmarkReport& report, const RuntimeResult& result) {
   const auto check = report.config.find("check");
@@ -56,7 +70,7 @@ std::string render_text(const BenchmarkReport& report) {
                            "(other load on the machine, frequency scaling, too few iterations)\n",
                            r.runtime, r.latency.cv * 100, kUnstableCv * 100);
     }
-    if (!r.comparable()) notes += fmt::format("note: {}: {}\n", r.runtime, row.note);
+    if (!r.comparable()) notes += fmt::format("note: {}: {}\n", r.runtime, row.note) + failed_outputs(r);
   }
   return out + notes;
 }
