@@ -169,7 +169,8 @@ std::string distribution_chart(const BenchmarkReport& report, const std::vector<
   if (boxes.empty()) return "<p class=\"note\">No per-iteration latencies in this file: no distribution chart.</p>\n";
   return figure(box_plot_svg(boxes, {"Latency distribution over the timed iterations", "latency per run (ms)"}),
                 "Box: quartiles with the median as a line; whiskers: the most extreme runs within 1.5 IQR of the box; "
-                "dots: runs beyond them. The axis does not start at zero.");
+                "dots: runs beyond them; triangles at an end of the axis: runs too far out to draw to scale (the tooltip "
+                "counts all outliers). The axis does not start at zero.");
 }
 
 BarRow latency_bar(const BenchmarkReport& report, const RuntimeResult& r) {

@@ -119,9 +119,16 @@ std::string box_row(size_t row, const BoxPlotRow& data, const XMap& x) {
   out += fmt::format("<line class=\"median\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>\n",
                      x(b.median), y - half, y + half);
   for (double value : drawn_outliers(b.outliers)) {
-    out += fmt::format("<circle class=\"outlier\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2\"/>", x(value), y);
+    if (value > x.scale.max) {  // off the axis: a triangle at its right end
+      const double edge = kPlotRight;
+      out += fmt::format("<path class=\"outlier offscale\" d=\"M{:.1f} {:.1f}l6 4l-6 4z\"/>", edge, y - 4);
+    } else if (value < x.scale.min) {
+      out += fmt::format("<path class=\"outlier offscale\" d=\"M{:.1f} {:.1f}l-6 4l6 4z\"/>", kPlotLeft, y - 4);
+    } else {
+      out += fmt::format("<circle class=\"outlier\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2\"/>", x(value), y);
+    }
   }
-  out += fmt::format("</g>\n<text class=\"value\" x=\"{}\" y=\"{:.1f}\">{} ms</text>\n", kPlotRight + 8, y + 4,
+  out += fmt::format("</g>\n<text class=\"value\" x=\"{}\" y=\"{:.1f}\">{} ms</text>\n", kPlotRight + 14, y + 4,
                      format_number(b.median));
   return out + row_label(row, data.label);
 }
@@ -135,7 +142,7 @@ std::string bar_row(size_t row, const BarRow& data, const XMap& x) {
   if (data.spread_low && data.spread_high) {
     out += whisker(x(*data.spread_low), x(*data.spread_high), y, half * 0.6) + "\n";
   }
-  out += fmt::format("</g>\n<text class=\"value\" x=\"{}\" y=\"{:.1f}\">{}</text>\n", kPlotRight + 8, y + 4,
+  out += fmt::format("</g>\n<text class=\"value\" x=\"{}\" y=\"{:.1f}\">{}</text>\n", kPlotRight + 14, y + 4,
                      escape_html(data.value_text));
   return out + row_label(row, data.label);
 }
@@ -195,13 +202,27 @@ BoxStats box_stats(std::span<const double> samples) {
   return b;
 }
 
-std::string box_plot_svg(const std::vector<BoxPlotRow>& rows, const ChartText& text) {
+// The axis covers every whisker and the outliers within one whisker span beyond them; a few runs that took
+// 100 times the median (a page fault, a preempted thread) would otherwise squash every box to a line.
+AxisScale box_axis(const std::vector<BoxPlotRow>& rows) {
   double low = INFINITY, high = -INFINITY;
   for (const auto& row : rows) {
-    low = std::min({low, row.box.whisker_low, row.box.outliers.empty() ? low : row.box.outliers.front()});
-    high = std::max({high, row.box.whisker_high, row.box.outliers.empty() ? high : row.box.outliers.back()});
+    low = std::min(low, row.box.whisker_low);
+    high = std::max(high, row.box.whisker_high);
   }
-  const XMap x{nice_scale(low, high)};
+  const double reach = std::max(high - low, std::abs(high) * 0.05);
+  double shown_low = low, shown_high = high;
+  for (const auto& row : rows) {
+    for (double v : row.box.outliers) {
+      if (v >= low - reach) shown_low = std::min(shown_low, v);
+      if (v <= high + reach) shown_high = std::max(shown_high, v);
+    }
+  }
+  return nice_scale(shown_low, shown_high);
+}
+
+std::string box_plot_svg(const std::vector<BoxPlotRow>& rows, const ChartText& text) {
+  const XMap x{box_axis(rows)};
   std::string out = svg_open(rows.size(), text) + x_axis(x, rows.size(), text.axis_label);
   for (size_t i = 0; i < rows.size(); ++i) out += box_row(i, rows[i], x);
   return out + "</svg>\n";

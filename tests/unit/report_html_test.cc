@@ -95,6 +95,18 @@ TEST(SvgCharts, OneBoxPerRowAndOneBarPerRow) {
   EXPECT_EQ(count_of(bar_svg, "class=\"reference\""), 1u);
 }
 
+TEST(SvgCharts, FarOutliersAreMarkedAtTheAxisEndInsteadOfSquashingTheBox) {
+  std::vector<double> samples;
+  for (int i = 0; i < 50; ++i) samples.push_back(1.0 + 0.01 * (i % 10));
+  samples.push_back(1.16);   // an outlier (fence 1.145) within one whisker span (1.18): drawn to scale
+  samples.push_back(100.0);  // one run 100 times slower
+  const std::string svg = box_plot_svg({{"a", box_stats(samples), 0}}, {"Latency", "ms"});
+  EXPECT_EQ(count_of(svg, "<circle class=\"outlier\""), 1u);
+  EXPECT_EQ(count_of(svg, "class=\"outlier offscale\""), 1u);
+  EXPECT_EQ(svg.find(">100<"), std::string::npos);  // no tick anywhere near 100: the axis stays on the box
+  EXPECT_NE(svg.find("2 outliers"), std::string::npos);
+}
+
 TEST(SvgCharts, BarLengthsAreProportionalToValues) {
   const std::vector<BarRow> bars{{"a", 2.0, {}, {}, "", "", 0}, {"b", 4.0, {}, {}, "", "", 1}};
   const std::string svg = bar_chart_svg(bars, {"t", "u"});
