@@ -75,7 +75,7 @@ void VerifyCommand::print_case(const CaseResult& c) const {
 
 int VerifyCommand::run(const RuntimeRegistry& registry) {
   const auto runtimes = registry.resolve(o_.runtime);
-  if (runtimes.size() != 1) fail(ErrorKind::kUsage, "--runtime takes exactly one runtime name");
+  if (runtimes.size() != 1 || o_.runtime == "all") fail(ErrorKind::kUsage, "--runtime takes exactly one runtime name");
   if (!o_.json.empty()) check_writable(o_.json);
 
   VerifyOptions options;

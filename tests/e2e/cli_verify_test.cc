@@ -90,6 +90,10 @@ TEST(CliVerify, BadArgumentsHaveTheirExitCodes) {
   EXPECT_EQ(r.exit_code, exit_code::kUsage);
   r = run_cli({"verify", "--suite", ONNX_TESTDATA_DIR, "--runtime", "no-such-runtime"});
   EXPECT_EQ(r.exit_code, exit_code::kUsage);
+  r = run_cli({"verify", "--suite", ONNX_TESTDATA_DIR, "--runtime", "all"});
+  EXPECT_EQ(r.exit_code, exit_code::kUsage);
+  r = run_cli({"verify", "--suite", ONNX_TESTDATA_DIR, "--runtime", "onnx,onnx"});
+  EXPECT_EQ(r.exit_code, exit_code::kUsage);
   r = run_cli({"verify", "--suite", ONNX_TESTDATA_DIR, "--rtol", "-0.1"});
   EXPECT_EQ(r.exit_code, exit_code::kUsage);
   r = run_cli({"verify", "--suite", ONNX_TESTDATA_DIR, "--filter", "no_case_has_this_name"});
