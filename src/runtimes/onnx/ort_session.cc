@@ -18,7 +18,8 @@ std::shared_ptr<Ort::Env> shared_environment() {
   std::lock_guard lock(mutex);
   auto env = current.lock();
   if (!env) {
-    env = std::make_shared<Ort::Env>(ORT_LOGGING_LEVEL_ERROR, "inferfoundry");
+    // FATAL only: every ORT error reaches the user through the exception that carries it, in one line.
+    env = std::make_shared<Ort::Env>(ORT_LOGGING_LEVEL_FATAL, "inferfoundry");
     current = env;
   }
   return env;
