@@ -177,3 +177,45 @@ TEST(HtmlReport, FailedCheckShowsAndGetsNoSpeedup) {
 
 }  // namespace
 }  // namespace inferfoundry
+
+namespace inferfoundry {
+namespace {
+
+// Markdown shares the HTML report's duty: names from the file must not turn into markup in a pull request.
+TEST(MarkdownReport, HostileNamesStayText) {
+  BenchmarkReport report = synthetic_report();
+  report.model = "a`b<img src=x>.onnx";
+  report.results[0].runtime = "<img src=x onerror=alert(1)>|x";
+  const std::string md = render_markdown(report);
+  EXPECT_NE(md.find("`` a`b<img src=x>.onnx ``"), std::string::npos) << md;  // a code span shows markup as text
+  EXPECT_NE(md.find("\\<img src=x onerror=alert(1)\\>\\|x"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| <img"), std::string::npos);
+}
+
+TEST(MarkdownReport, WarnsAboutUnstableAndUncomparableRuntimes) {
+  BenchmarkReport report = synthetic_report();
+  report.results[1].accuracy->passed = false;
+  const std::string md = render_markdown(report);
+  EXPECT_NE(md.find("> **Warning:** onnx latencies vary by"), std::string::npos) << md;  // the outlier makes cv > 5%
+  EXPECT_NE(md.find("> **Note:** fast: outputs differ from onnx"), std::string::npos) << md;
+}
+
+TEST(ComparisonReport, TwoRunsGiveOneRowPerRuntimeAndTheGateLine) {
+  BenchmarkReport old_run = synthetic_report(), new_run = synthetic_report();
+  for (double& s : new_run.results[0].samples_ms) s *= 1.5;
+  new_run.results[0].latency = summarize(new_run.results[0].samples_ms);
+  const RunHistory history = compare_history({{"old.json", old_run}, {"new.json", new_run}}, 0.05);
+  const std::string text = render_comparison_text(history);
+  EXPECT_NE(text.find("old.json -> new.json"), std::string::npos) << text;
+  EXPECT_NE(text.find("+50.0%"), std::string::npos) << text;
+  EXPECT_NE(text.find("slower"), std::string::npos);
+  EXPECT_NE(text.find("tensorrt: unavailable in the old run"), std::string::npos) << text;
+  EXPECT_NE(text.find("REGRESSION past 5% in new.json against old.json: onnx +50.0%"), std::string::npos) << text;
+  const std::string md = render_comparison_markdown(history);
+  EXPECT_NE(md.find("| runtime | old median ms |"), std::string::npos) << md;
+  EXPECT_NE(md.find("|---|---:|"), std::string::npos);
+  EXPECT_NE(md.find("**REGRESSION past 5%"), std::string::npos) << md;
+}
+
+}  // namespace
+}  // namespace inferfoundry
