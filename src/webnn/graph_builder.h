@@ -27,6 +27,7 @@ class MLContext;
 class MLGraphBuilder {
  public:
   MLGraphBuilder();
+  // As the spec's constructor; building needs nothing from the context, and a graph runs on any context.
   explicit MLGraphBuilder(const MLContext& context);
   ~MLGraphBuilder();
   MLGraphBuilder(const MLGraphBuilder&) = delete;
@@ -191,11 +192,11 @@ class MLGraphBuilder {
 
   MLOperand unary(const std::string& op, const MLOperand& x, const MLOptions& options);
   MLOperand binary(const std::string& op, const MLOperand& a, const MLOperand& b, const MLOptions& options);
+  MLOperand parametric(const std::string& op, const MLOperand& x, const MLOptions& options);
   MLOperand reduce(const std::string& op, const MLOperand& x, const MLOptions& options);
   MLOperand arg_reduce(const std::string& op, const MLOperand& x, int64_t axis, const MLOptions& options);
   MLOperand pool2d(const std::string& op, const MLOperand& x, const MLOptions& options);
-  std::vector<MLOperand> split_sizes(const MLOperand& x, const std::vector<int64_t>& sizes, int64_t axis,
-                                     const std::string& label);
+  std::vector<MLOperand> split_sizes(const MLOperand& x, const std::vector<int64_t>& sizes, int64_t axis);
   std::vector<MLOperand> recurrent(const std::string& op, const std::vector<MLOperand>& operands, int64_t steps,
                                    int64_t hidden_size, const MLOptions& options);
 

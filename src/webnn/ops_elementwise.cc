@@ -216,7 +216,7 @@ MLOperand MLGraphBuilder::softmax(const MLOperand& x, int64_t axis, const MLOpti
   });
 }
 
-// elu, leakyRelu, hardSigmoid: ONNX operators with float attributes alpha (and beta).
+// elu, leakyRelu, hardSigmoid: ONNX operators with float attributes alpha (and beta); linear: alpha * x + beta.
 namespace {
 struct ParametricActivation {
   std::string onnx_op;
@@ -233,19 +233,19 @@ const std::map<std::string, ParametricActivation>& parametric_activations() {
   return ops;
 }
 
-MLOperand parametric(MLGraphBuilder& builder, const std::string& op, const MLOperand& x, const MLOptions& options,
-                     const std::function<MLOperand(const std::vector<MLOperand>&, const MLOperandDescriptor&,
-                                                   std::function<void(OnnxEmitter&, const std::string&)>)>& add) {
-  (void)builder;
-  const auto& spec = parametric_activations().at(op);
+}  // namespace
+
+MLOperand MLGraphBuilder::parametric(const std::string& op, const MLOperand& x, const MLOptions& options) {
+  const ParametricActivation spec = parametric_activations().at(op);
   const bool has_beta = spec.beta.has_value();
   OpCheck check(op, options, has_beta ? std::vector<std::string_view>{"alpha", "beta"} : std::vector<std::string_view>{"alpha"});
+  check_operand(check.where(), "input", x);
   check.input_dtype("input", x);
   const double alpha = check.get_double("alpha", spec.alpha);
   const double beta = check.get_double("beta", spec.beta.value_or(0.0));
   const DType type = x.data_type();
   const std::string name = x.name();
-  return add({x}, x.descriptor(), [=](OnnxEmitter& e, const std::string& out) {
+  return add_node1(op, {x}, x.descriptor(), [=](OnnxEmitter& e, const std::string& out) {
     if (op == "linear") {
       const std::string wide = e.cast(name, type, kF32);
       const std::string scaled = e.value("Mul", {wide, e.scalar(kF32, alpha)});
@@ -257,15 +257,9 @@ MLOperand parametric(MLGraphBuilder& builder, const std::string& op, const MLOpe
     if (has_beta) set_attribute(node, "beta", static_cast<float>(beta));
   });
 }
-}  // namespace
 
-#define WEBNN_PARAMETRIC(method, op)                                                                     \
-  MLOperand MLGraphBuilder::method(const MLOperand& x, const MLOptions& o) {                            \
-    check_operand(op, "input", x);                                                                      \
-    return parametric(*this, op, x, o, [&](const auto& in, const auto& desc, auto lower) {              \
-      return add_node1(op, in, desc, std::move(lower));                                                 \
-    });                                                                                                 \
-  }
+#define WEBNN_PARAMETRIC(method, op) \
+  MLOperand MLGraphBuilder::method(const MLOperand& x, const MLOptions& o) { return parametric(op, x, o); }
 WEBNN_PARAMETRIC(elu, "elu")
 WEBNN_PARAMETRIC(leaky_relu, "leakyRelu")
 WEBNN_PARAMETRIC(hard_sigmoid, "hardSigmoid")

@@ -20,12 +20,6 @@ std::vector<int64_t> permute(const Shape& shape, const std::vector<int64_t>& per
   return result;
 }
 
-std::vector<int64_t> inverse(const std::vector<int64_t>& permutation) {
-  std::vector<int64_t> result(permutation.size());
-  for (size_t i = 0; i < permutation.size(); ++i) result[permutation[i]] = static_cast<int64_t>(i);
-  return result;
-}
-
 std::string transposed(OnnxEmitter& e, const std::string& value, const std::vector<int64_t>& permutation) {
   if (permutation.empty()) return value;
   onnx::NodeProto* node = nullptr;

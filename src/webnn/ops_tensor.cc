@@ -112,7 +112,7 @@ std::vector<MLOperand> MLGraphBuilder::split(const MLOperand& x, int64_t parts, 
   if (x.shape()[axis] % parts != 0) {
     check.fail("dimension {} of input {} ({}) is not divisible into {} parts", axis, describe(x), x.shape()[axis], parts);
   }
-  return split_sizes(x, std::vector<int64_t>(parts, x.shape()[axis] / parts), axis, check.where());
+  return split_sizes(x, std::vector<int64_t>(parts, x.shape()[axis] / parts), axis);
 }
 
 std::vector<MLOperand> MLGraphBuilder::split(const MLOperand& x, const std::vector<int64_t>& sizes, const MLOptions& options) {
@@ -125,11 +125,10 @@ std::vector<MLOperand> MLGraphBuilder::split(const MLOperand& x, const std::vect
     check.fail("splits sum to {}, but dimension {} of input {} is {}", std::accumulate(sizes.begin(), sizes.end(), int64_t{0}),
                axis, describe(x), x.shape()[axis]);
   }
-  return split_sizes(x, sizes, axis, check.where());
+  return split_sizes(x, sizes, axis);
 }
 
-std::vector<MLOperand> MLGraphBuilder::split_sizes(const MLOperand& x, const std::vector<int64_t>& sizes, int64_t axis,
-                                                   const std::string&) {
+std::vector<MLOperand> MLGraphBuilder::split_sizes(const MLOperand& x, const std::vector<int64_t>& sizes, int64_t axis) {
   std::vector<MLOperandDescriptor> outputs;
   for (int64_t size : sizes) {
     Shape shape = x.shape();
