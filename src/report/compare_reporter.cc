@@ -13,7 +13,11 @@ namespace {
 struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
-  size_t first_numeric = 1;  // columns from here on are right-aligned
+  size_t first_numeric = 1;  // columns from here on are right-aligned...
+  bool last_is_text = false;  // ...except the last one when it holds words
+  bool numeric(size_t column) const {
+    return column >= first_numeric && !(last_is_text && column + 1 == header.size());
+  }
 };
 
 std::string percent(double fraction) { return fmt::format("{:+.1f}%", fraction * 100); }
@@ -31,7 +35,7 @@ std::string p_value_text(const RuntimeChange& c) {
 std::string median_text(const std::optional<double>& median) { return median ? format_number(*median) : "-"; }
 
 Table change_table(const RunComparison& comparison) {
-  Table table{{"runtime", "old median ms", "new median ms", "change", "95% CI of change", "Mann-Whitney p", "verdict"}, {}, 1};
+  Table table{{"runtime", "old median ms", "new median ms", "change", "95% CI of change", "Mann-Whitney p", "verdict"}, {}, 1, true};
   for (const auto& c : comparison.changes) {
     table.rows.push_back({c.runtime, median_text(c.old_median_ms), median_text(c.new_median_ms),
                           c.point_change ? percent(*c.point_change) : "-", interval_text(c), p_value_text(c),
@@ -97,7 +101,7 @@ std::string as_text(const Table& table) {
     std::string out;
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
       if (i > 0) out += "  ";
-      out += i >= table.first_numeric ? fmt::format("{:>{}}", row[i], widths[i]) : fmt::format("{:<{}}", row[i], widths[i]);
+      out += table.numeric(i) ? fmt::format("{:>{}}", row[i], widths[i]) : fmt::format("{:<{}}", row[i], widths[i]);
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out + "\n";
@@ -121,7 +125,7 @@ std::string as_markdown(const Table& table) {
   std::string out = "|";
   for (const auto& cell : table.header) out += " " + markdown_cell(cell) + " |";
   out += "\n|";
-  for (size_t i = 0; i < table.header.size(); ++i) out += i >= table.first_numeric ? "---:|" : "---|";
+  for (size_t i = 0; i < table.header.size(); ++i) out += table.numeric(i) ? "---:|" : "---|";
   out += "\n";
   for (const auto& row : table.rows) {
     out += "|";

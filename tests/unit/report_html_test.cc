@@ -196,8 +196,8 @@ TEST(MarkdownReport, WarnsAboutUnstableAndUncomparableRuntimes) {
   BenchmarkReport report = synthetic_report();
   report.results[1].accuracy->passed = false;
   const std::string md = render_markdown(report);
-  EXPECT_NE(md.find("> **Warning:** onnx latencies vary by"), std::string::npos) << md;  // the outlier makes cv > 5%
-  EXPECT_NE(md.find("> **Note:** fast: outputs differ from onnx"), std::string::npos) << md;
+  EXPECT_NE(md.find("- **Warning:** onnx latencies vary by"), std::string::npos) << md;  // the outlier makes cv > 5%
+  EXPECT_NE(md.find("- **Note:** fast: outputs differ from onnx"), std::string::npos) << md;
 }
 
 TEST(ComparisonReport, TwoRunsGiveOneRowPerRuntimeAndTheGateLine) {
@@ -213,7 +213,7 @@ TEST(ComparisonReport, TwoRunsGiveOneRowPerRuntimeAndTheGateLine) {
   EXPECT_NE(text.find("REGRESSION past 5% in new.json against old.json: onnx +50.0%"), std::string::npos) << text;
   const std::string md = render_comparison_markdown(history);
   EXPECT_NE(md.find("| runtime | old median ms |"), std::string::npos) << md;
-  EXPECT_NE(md.find("|---|---:|"), std::string::npos);
+  EXPECT_NE(md.find("|---|---:|---:|---:|---:|---:|---|"), std::string::npos) << md;
   EXPECT_NE(md.find("**REGRESSION past 5%"), std::string::npos) << md;
 }
 
