@@ -5,7 +5,7 @@
 #
 # usage: scripts/gpu/foundry_device_run.sh BUNDLE_DIR OUT_DIR [STAGES]
 #   BUNDLE_DIR  a relocatable bundle (scripts/bundle.sh ... with bin/foundry_gpu_test, bin/foundry_passes_test)
-#   STAGES      comma list of: tests,verify,export,build,bench (default: all)
+#   STAGES      comma list of: tests,verify,export,build,cache,bench (default: all but cache)
 # Env: NODE_TESTS_TAR  the ONNX node tests as node.tar.xz (verify stage)
 #      RUNTIMES        runtimes at batch 1 (default onnx,foundry,foundry-fp16; the first is the reference)
 #      RUNTIMES_LARGE  runtimes at larger batches (default foundry,foundry-fp16)
@@ -56,6 +56,19 @@ if has build; then
         --save-plan "/tmp/$model-$precision.plan" --profile --output "$out/build_${model}_$precision.json" 2>&1 | grep -v '^foundry: \[' | tail -80
       timeout 120 "$bin/inferfoundry" build --runtime foundry --model "$models/$model.onnx" --precision "$precision" \
         --load-plan "/tmp/$model-$precision.plan" 2>&1 | head -4
+    done
+  done
+fi
+
+if has cache; then
+  for model in resnet50 mobilenet_v2; do
+    for precision in fp32 fp16; do
+      echo "== plan cache: $model $precision, cold build then load from the cache"
+      rm -rf "$INFERFOUNDRY_CACHE_DIR"
+      for pass in cold cached; do
+        timeout 240 "$bin/inferfoundry" build --runtime foundry --model "$models/$model.onnx" --precision "$precision" \
+          --option progress=0 --output "$out/cache_${model}_${precision}_$pass.json" 2>&1 | head -3
+      done
     done
   done
 fi

@@ -81,13 +81,13 @@ class ConvStep : public Step {
 
   void run(cudnnConvolutionFwdAlgo_t algo, bool fused, cudaStream_t stream, void* workspace, size_t bytes) {
     const float one = 1.0f, zero = 0.0f, alpha2 = z_ ? 1.0f : 0.0f;
-    check_cudnn(cudnnSetStream(ctx_.cudnn, stream), "set stream");
+    check_cudnn(cudnnSetStream(ctx_.cudnn(), stream), "set stream");
     if (fused) {
-      check_cudnn(cudnnConvolutionBiasActivationForward(ctx_.cudnn, &one, xd_, x_, wd_, w_, cd_, algo, workspace, bytes, &alpha2, yd_,
+      check_cudnn(cudnnConvolutionBiasActivationForward(ctx_.cudnn(), &one, xd_, x_, wd_, w_, cd_, algo, workspace, bytes, &alpha2, yd_,
                                                         z_ ? z_ : y_, bd_, b_, ad_, yd_, y_), "convolution+bias+activation");
       return;
     }
-    check_cudnn(cudnnConvolutionForward(ctx_.cudnn, &one, xd_, x_, wd_, w_, cd_, algo, workspace, bytes, &zero, yd_, y_), "convolution");
+    check_cudnn(cudnnConvolutionForward(ctx_.cudnn(), &one, xd_, x_, wd_, w_, cd_, algo, workspace, bytes, &zero, yd_, y_), "convolution");
     kernels::bias_activation(y_, b_, z_, total_, channels_, spatial_, nhwc_, act_, lo_, hi_, half_, stream);
     cuda::check(cudaGetLastError(), "bias/activation kernel");
   }
@@ -133,7 +133,7 @@ class ConvStep : public Step {
     if (!node.has_attr("algo")) return false;
     algo_ = static_cast<cudnnConvolutionFwdAlgo_t>(node.attr_int("algo", 0));
     fused_ = node.attr_int("fused", 0) != 0;
-    return cudnnGetConvolutionForwardWorkspaceSize(ctx_.cudnn, xd_, wd_, cd_, yd_, algo_, &workspace_) == CUDNN_STATUS_SUCCESS;
+    return cudnnGetConvolutionForwardWorkspaceSize(ctx_.cudnn(), xd_, wd_, cd_, yd_, algo_, &workspace_) == CUDNN_STATUS_SUCCESS;
   }
 
   // Times the matrix-product candidates; returns the best time (or the incoming one when none beats it).
@@ -155,7 +155,7 @@ class ConvStep : public Step {
   void choose(Node& node) {
     cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
     int returned = 0;
-    check_cudnn(cudnnGetConvolutionForwardAlgorithm_v7(ctx_.cudnn, xd_, wd_, cd_, yd_, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf),
+    check_cudnn(cudnnGetConvolutionForwardAlgorithm_v7(ctx_.cudnn(), xd_, wd_, cd_, yd_, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf),
                 "algorithm list");
     double best = -1;
     nlohmann::json tried = nlohmann::json::array();

@@ -19,11 +19,17 @@ Engine::Engine(PlanFile plan, const EngineOptions& options) : plan_(std::move(pl
   // Kernels never read an activation before writing it, but a defined start keeps timing runs reproducible.
   cuda::check(cudaMemset(arena_.get(), 0, arena_.size()), "clear arena");
   upload_weights();
-  check_cudnn(cudnnSetStream(cudnn_, stream_.get()), "set stream");
   ctx_.graph = &plan_.graph;
   ctx_.arena = static_cast<char*>(arena_.get());
   ctx_.weights = static_cast<char*>(weights_.get());
-  ctx_.cudnn = cudnn_;
+  // cuDNN is loaded only when a layer uses it: plans whose convolutions all run as matrix products start faster.
+  ctx_.cudnn = [this] {
+    if (!cudnn_) {
+      cudnn_.emplace();
+      check_cudnn(cudnnSetStream(*cudnn_, stream_.get()), "set stream");
+    }
+    return cudnn_->get();
+  };
   ctx_.lt = lt_;
   ctx_.stream = stream_.get();
   ctx_.tf32 = options.tf32;
@@ -64,11 +70,12 @@ void Engine::capture() {
 }
 
 void Engine::upload_weights() {
-  cuda::PinnedBuffer staging(static_cast<size_t>(std::max<int64_t>(plan_.memory.weight_bytes, 256)));
+  // Straight from each constant: staging 100 MB through pinned memory costs more than it saves, once.
   for (const Value& v : plan_.graph.values) {
-    if (v.is_constant() && v.offset >= 0) std::memcpy(static_cast<char*>(staging.get()) + v.offset, v.constant->bytes().data(), v.byte_size());
+    if (!v.is_constant() || v.offset < 0) continue;
+    cuda::check(cudaMemcpy(static_cast<char*>(weights_.get()) + v.offset, v.constant->bytes().data(), v.byte_size(), cudaMemcpyHostToDevice),
+                "upload weights");
   }
-  cuda::check(cudaMemcpy(weights_.get(), staging.get(), static_cast<size_t>(plan_.memory.weight_bytes), cudaMemcpyHostToDevice), "upload weights");
 }
 
 void Engine::create_steps(const EngineOptions& options) {

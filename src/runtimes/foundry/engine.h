@@ -3,6 +3,7 @@
 // by the memory plan, every step enqueued once into a CUDA graph that run() replays.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,7 +55,7 @@ class Engine {
 
   PlanFile plan_;
   cuda::Stream stream_;
-  CudnnHandle cudnn_;
+  std::optional<CudnnHandle> cudnn_;
   LtHandle lt_;
   cuda::DeviceBuffer weights_, arena_, workspace_;
   StepContext ctx_;

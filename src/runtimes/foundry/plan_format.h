@@ -30,7 +30,8 @@ struct PlanFile {
 std::string serialize_plan(const PlanFile& plan);
 // Throws Error(kInput) with "damaged plan: ..." when the bytes are truncated, fail the checksum or do not
 // describe a consistent graph, and "stale plan: ..." for another format version.
-PlanFile deserialize_plan(std::string_view bytes);
+// `verify_checksum` may be false when the bytes come from a store that verified its own checksum (the cache).
+PlanFile deserialize_plan(std::string_view bytes, bool verify_checksum = true);
 
 // Checks ids, shapes and offsets of a graph against its memory plan (for plans read from disk).
 void validate_planned_graph(const Graph& graph, const MemoryPlan& memory);

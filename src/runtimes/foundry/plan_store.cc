@@ -14,9 +14,10 @@ std::string model_hash(const Model& model) {
   return sha256_hex(model.serialized());
 }
 
-std::optional<PlanFile> parse_checked(std::string_view bytes, const nlohmann::json& fingerprint, const std::string& where, std::string& warning) {
+std::optional<PlanFile> parse_checked(std::string_view bytes, const nlohmann::json& fingerprint, const std::string& where, std::string& warning,
+                                      bool verify_checksum = true) {
   try {
-    PlanFile plan = deserialize_plan(bytes);
+    PlanFile plan = deserialize_plan(bytes, verify_checksum);
     if (plan.fingerprint != fingerprint) {
       warning = fmt::format("stale plan {} ({}); rebuilding", where, fingerprint_difference(plan.fingerprint, fingerprint));
       return std::nullopt;
@@ -82,7 +83,7 @@ std::optional<PlanFile> read_cached_plan(const std::filesystem::path& cache_root
   const auto bytes = cache.read(kCacheKind, cache_key(fingerprint), &damaged);
   if (damaged) warning = "damaged plan in the cache (checksum mismatch), removed; rebuilding";
   if (!bytes) return std::nullopt;
-  return parse_checked(*bytes, fingerprint, "in the cache", warning);
+  return parse_checked(*bytes, fingerprint, "in the cache", warning, /*verify_checksum=*/false);  // the cache checked its own
 }
 
 void write_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint, const std::string& bytes) {

@@ -153,6 +153,7 @@ class FoundryRuntime : public Runtime {
     if (!available.available) fail(ErrorKind::kUnavailable, "runtime 'foundry' is unavailable: {}", available.reason);
     const auto gpu = cuda::query_gpu();
     if (!gpu) fail(ErrorKind::kUnavailable, "runtime 'foundry' is unavailable: GPU properties could not be read");
+    const auto start = Clock::now();
     const nlohmann::json fingerprint = plan_fingerprint(model, options, gpu->name, gpu->compute_capability(),
                                                         fmt::format("CUDA runtime {} / {}", gpu->runtime_version, dnn_versions()));
     EngineOptions engine_options{.tf32 = flag(options, "tf32")};
@@ -160,13 +161,16 @@ class FoundryRuntime : public Runtime {
       engine_options.progress = [](const std::string& line) { fmt::print(stderr, "foundry: {}\n", line); };
     }
 
-    const auto start = Clock::now();
-    nlohmann::json details = {{"fingerprint", fingerprint}};
+    nlohmann::json details = {{"fingerprint", fingerprint}, {"fingerprint_ms", ms_since(start)}};
+    const auto read_start = Clock::now();
     std::optional<PlanFile> plan = existing_plan(options, fingerprint, details);
     std::unique_ptr<Engine> engine;
     if (plan) {
+      details["plan_read_ms"] = ms_since(read_start);
+      const auto engine_start = Clock::now();
       engine_options.choose_kernels = false;
       engine = std::make_unique<Engine>(std::move(*plan), engine_options);
+      details["engine_start_ms"] = ms_since(engine_start);
       details["load_ms"] = ms_since(start);
     } else {
       engine = build(model, options, fingerprint, engine_options, details);

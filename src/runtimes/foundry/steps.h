@@ -18,7 +18,7 @@ struct StepContext {
   const Graph* graph = nullptr;
   char* arena = nullptr;
   char* weights = nullptr;
-  cudnnHandle_t cudnn = nullptr;
+  std::function<cudnnHandle_t()> cudnn;  // created on first use
   cublasLtHandle_t lt = nullptr;
   cudaStream_t stream = nullptr;
   void* scratch = nullptr;        // workspace while choosing kernels
