@@ -191,6 +191,10 @@ TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp32Nchw) { expect_matches_onnx(resnet_
 TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp16) { expect_matches_onnx(resnet_block(), "fp16", 2e-2); }
 TEST_F(FoundryGpu, MobilenetBlockMatchesOnnxFp32) { expect_matches_onnx(mobilenet_block(), "fp32", 1e-4); }
 TEST_F(FoundryGpu, MobilenetBlockMatchesOnnxFp16) { expect_matches_onnx(mobilenet_block(), "fp16", 3e-2); }
+TEST_F(FoundryGpu, MobilenetBlockOwnDepthwiseMatchesOnnx) {
+  expect_matches_onnx(mobilenet_block(), "fp32", 1e-4, {{"depthwise", "foundry"}});
+  expect_matches_onnx(mobilenet_block(), "fp16", 3e-2, {{"depthwise", "foundry"}});
+}
 TEST_F(FoundryGpu, DataMovementMatchesOnnxFp32) { expect_matches_onnx(data_movement(), "fp32", 1e-5); }
 TEST_F(FoundryGpu, DataMovementMatchesOnnxFp16) { expect_matches_onnx(data_movement(), "fp16", 1e-2); }
 

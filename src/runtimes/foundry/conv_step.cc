@@ -43,16 +43,21 @@ class ConvStep : public Step {
     total_ = element_count(y.shape);
     describe(node, x, w, y);
     prepare_gemm(node, x, w, y);
+    prepare_depthwise(node, x, w, y);
     if (!ctx.choose && restore(node)) return;
     choose(node);
   }
 
   void enqueue(cudaStream_t stream, void* workspace) override {
-    if (use_gemm_) run_gemm(lt_algo_, stream, workspace, workspace_);
+    if (use_depthwise_) kernels::depthwise_nhwc(depthwise_args_, stream);
+    else if (use_gemm_) run_gemm(lt_algo_, stream, workspace, workspace_);
     else run(algo_, fused_, stream, workspace, workspace_);
   }
-  size_t workspace_bytes() const override { return use_gemm_ ? align256(col_bytes_) + workspace_ : workspace_; }
+  size_t workspace_bytes() const override {
+    return use_depthwise_ ? 0 : use_gemm_ ? align256(col_bytes_) + workspace_ : workspace_;
+  }
   std::string kernel() const override {
+    if (use_depthwise_) return "foundry depthwise (fused bias/act)";
     if (use_gemm_) return std::string(im2col_ ? "foundry im2col + " : "") + "cublasLt gemm" + (act_ == 2 ? " + foundry clip" : " (fused epilogue)");
     return fmt::format("cudnn conv algo {}{}", static_cast<int>(algo_), fused_ ? " + fused bias/act" : " + foundry bias/act");
   }
@@ -124,7 +129,24 @@ class ConvStep : public Step {
     if (act_ == 2) kernels::bias_activation(y_, nullptr, nullptr, total_, channels_, spatial_, nhwc_, act_, lo_, hi_, half_, stream);
   }
 
+  // Depthwise convolutions (one input channel per filter) also get foundry's direct kernel as a candidate.
+  void prepare_depthwise(const Node& node, const Value& x, const Value& w, const Value& y) {
+    const int64_t group = node.attr_int("group", 1);
+    if (!nhwc_ || group == 1 || group != x.shape[1] || group != y.shape[1] || w.shape[1] != 1) return;
+    const auto strides = node.attr_ints("strides"), pads = node.attr_ints("pads"), dilations = node.attr_ints("dilations");
+    depthwise_able_ = true;
+    depthwise_args_ = {.x = x_, .w = w_, .bias = b_, .residual = z_, .y = y_, .half = half_, .n = x.shape[0], .h = x.shape[2],
+                       .w_in = x.shape[3], .c = x.shape[1], .oh = y.shape[2], .ow = y.shape[3], .r = static_cast<int>(w.shape[2]),
+                       .s = static_cast<int>(w.shape[3]), .sh = static_cast<int>(strides[0]), .sw = static_cast<int>(strides[1]),
+                       .ph = static_cast<int>(pads[0]), .pw = static_cast<int>(pads[1]), .dh = static_cast<int>(dilations[0]),
+                       .dw = static_cast<int>(dilations[1]), .act = act_, .lo = lo_, .hi = hi_};
+  }
+
   bool restore(Node& node) {
+    if (node.attr_string("engine", "") == "depthwise") {
+      use_depthwise_ = depthwise_able_;
+      return depthwise_able_;
+    }
     if (node.attr_string("engine", "") == "gemm") {
       if (!matmul_ || !algo_from_words(node.attr_ints("lt_algo"), lt_algo_) || !matmul_->usable(lt_algo_, &workspace_)) return false;
       use_gemm_ = true;
@@ -153,6 +175,13 @@ class ConvStep : public Step {
   }
 
   void choose(Node& node) {
+    if (depthwise_able_ && ctx_.own_depthwise) {
+      use_depthwise_ = true;
+      node.attrs["engine"] = std::string("depthwise");
+      node.attrs["chosen_ms"] = static_cast<float>(time_candidate(ctx_.stream, [&] { kernels::depthwise_nhwc(depthwise_args_, ctx_.stream); }));
+      node.attrs["candidates"] = int64_t{1};
+      return;
+    }
     cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
     int returned = 0;
     check_cudnn(cudnnGetConvolutionForwardAlgorithm_v7(ctx_.cudnn(), xd_, wd_, cd_, yd_, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf),
@@ -177,8 +206,17 @@ class ConvStep : public Step {
     }
     int count = static_cast<int>(tried.size());
     best = choose_gemm(best, count);
+    if (depthwise_able_) {
+      ++count;
+      const double ms = time_candidate(ctx_.stream, [&] { kernels::depthwise_nhwc(depthwise_args_, ctx_.stream); });
+      if (ms >= 0 && (best < 0 || ms < best)) {
+        best = ms;
+        use_depthwise_ = true;
+        use_gemm_ = false;
+      }
+    }
     if (best < 0) fail(ErrorKind::kRuntime, "conv '{}': no cuDNN algorithm or matrix product ran for this convolution", node.name);
-    node.attrs["engine"] = std::string(use_gemm_ ? "gemm" : "cudnn");
+    node.attrs["engine"] = std::string(use_depthwise_ ? "depthwise" : use_gemm_ ? "gemm" : "cudnn");
     if (use_gemm_) node.attrs["lt_algo"] = algo_words(lt_algo_);
     node.attrs["algo"] = static_cast<int64_t>(algo_);
     node.attrs["fused"] = int64_t{fused_};
@@ -201,6 +239,8 @@ class ConvStep : public Step {
   size_t workspace_ = 0;  // of the chosen cuDNN algorithm or cuBLASLt algorithm
   std::unique_ptr<LtMatmul> matmul_;
   bool im2col_ = false, use_gemm_ = false;
+  bool depthwise_able_ = false, use_depthwise_ = false;
+  kernels::DepthwiseArgs depthwise_args_;
   size_t col_bytes_ = 0;
   kernels::Im2colArgs im2col_args_;
   cublasLtMatmulAlgo_t lt_algo_{};

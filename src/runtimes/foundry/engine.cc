@@ -34,6 +34,7 @@ Engine::Engine(PlanFile plan, const EngineOptions& options) : plan_(std::move(pl
   ctx_.stream = stream_.get();
   ctx_.tf32 = options.tf32;
   ctx_.choose = options.choose_kernels;
+  ctx_.own_depthwise = options.own_depthwise;
   create_steps(options);
   capture();
   launch();  // the first replay uploads the graph; keep it out of anyone's timing

@@ -19,6 +19,7 @@ namespace inferfoundry::foundry {
 
 struct EngineOptions {
   bool tf32 = false;
+  bool own_depthwise = false;  // depthwise convolutions on foundry's own kernel without timing the others
   bool choose_kernels = true;  // time candidates now (building); false: use the plan's recorded choices
   std::function<void(const std::string&)> progress;  // one line per heavy layer while choosing
 };

@@ -42,6 +42,7 @@ nlohmann::json plan_fingerprint(const Model& model, const RuntimeOptions& option
           {"precision", options.precision},
           {"tf32", extra("tf32", "0")},
           {"layout", extra("layout", "nhwc")},
+          {"depthwise", extra("depthwise", "auto")},
           {"shapes", shapes},
           {"gpu", gpu},
           {"compute_capability", compute_capability},

@@ -143,7 +143,7 @@ class FoundryRuntime : public Runtime {
   std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& requested) const override {
     RuntimeOptions options = requested;
     if (fixed_fp16_ && options.precision == "fp32") options.precision = "fp16";
-    reject_unknown_options(options, name(), {"profile", "profile-iterations", "save-plan", "load-plan", "tf32", "layout", "progress"});
+    reject_unknown_options(options, name(), {"profile", "profile-iterations", "save-plan", "load-plan", "tf32", "layout", "progress", "depthwise"});
     if (options.precision != "fp32" && options.precision != "fp16") {
       fail(ErrorKind::kUsage, "runtime 'foundry' builds fp32 or fp16 plans; --precision {} is not supported", options.precision);
     }
@@ -156,7 +156,9 @@ class FoundryRuntime : public Runtime {
     const auto start = Clock::now();
     const nlohmann::json fingerprint = plan_fingerprint(model, options, gpu->name, gpu->compute_capability(),
                                                         fmt::format("CUDA runtime {} / {}", gpu->runtime_version, dnn_versions()));
-    EngineOptions engine_options{.tf32 = flag(options, "tf32")};
+    const std::string depthwise = option(options, "depthwise", "auto");
+    if (depthwise != "auto" && depthwise != "foundry") fail(ErrorKind::kUsage, "runtime 'foundry': depthwise must be auto or foundry, not '{}'", depthwise);
+    EngineOptions engine_options{.tf32 = flag(options, "tf32"), .own_depthwise = depthwise == "foundry"};
     if (isatty(fileno(stderr)) || flag(options, "progress")) {
       engine_options.progress = [](const std::string& line) { fmt::print(stderr, "foundry: {}\n", line); };
     }
@@ -172,6 +174,7 @@ class FoundryRuntime : public Runtime {
       engine = std::make_unique<Engine>(std::move(*plan), engine_options);
       details["engine_start_ms"] = ms_since(engine_start);
       details["load_ms"] = ms_since(start);
+      save_plan_file(options, serialize_plan(engine->plan()), details);  // --save-plan holds also for loaded plans
     } else {
       engine = build(model, options, fingerprint, engine_options, details);
       details["build_ms"] = ms_since(start);
@@ -226,11 +229,15 @@ class FoundryRuntime : public Runtime {
     const std::string bytes = serialize_plan(engine->plan());
     details["plan_bytes"] = bytes.size();
     if (!options.cache_dir.empty()) write_cached_plan(options.cache_dir, fingerprint, bytes);
+    save_plan_file(options, bytes, details);
+    return engine;
+  }
+
+  static void save_plan_file(const RuntimeOptions& options, const std::string& bytes, nlohmann::json& details) {
     if (const std::string path = option(options, "save-plan"); !path.empty()) {
       write_file_atomically(path, bytes);
       details["plan_saved_to"] = path;
     }
-    return engine;
   }
 
   bool fixed_fp16_;

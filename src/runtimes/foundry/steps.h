@@ -25,6 +25,7 @@ struct StepContext {
   size_t scratch_bytes = 0;
   bool tf32 = false;              // fp32 convolutions and matmuls may use TF32 tensor cores
   bool choose = true;             // time candidates (else the node's recorded choice is used)
+  bool own_depthwise = false;     // depthwise convolutions always on foundry's kernel (testing)
 
   void* ptr(int value) const;     // device address of a value (through aliases)
 };

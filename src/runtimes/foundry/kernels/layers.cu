@@ -92,7 +92,40 @@ __global__ void softmax_kernel(const void* in, void* out, int64_t outer, int64_t
   }
 }
 
+template <typename T>
+__global__ void depthwise_kernel(const DepthwiseArgs a) {
+  const int64_t total = a.n * a.oh * a.ow * a.c;
+  const T* x = static_cast<const T*>(a.x);
+  const T* w = static_cast<const T*>(a.w);
+  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < total;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    const int64_t c = i % a.c, ox = (i / a.c) % a.ow, oy = (i / (a.c * a.ow)) % a.oh, n = i / (a.c * a.ow * a.oh);
+    float acc = 0.f;
+    for (int r = 0; r < a.r; ++r) {
+      const int64_t iy = oy * a.sh - a.ph + r * a.dh;
+      if (iy < 0 || iy >= a.h) continue;
+      for (int s = 0; s < a.s; ++s) {
+        const int64_t ix = ox * a.sw - a.pw + s * a.dw;
+        if (ix < 0 || ix >= a.w_in) continue;
+        acc += static_cast<float>(x[((n * a.h + iy) * a.w_in + ix) * a.c + c]) * static_cast<float>(w[(c * a.r + r) * a.s + s]);
+      }
+    }
+    if (a.bias) acc += static_cast<float>(static_cast<const T*>(a.bias)[c]);
+    if (a.residual) acc += static_cast<float>(static_cast<const T*>(a.residual)[i]);
+    if (a.act == 1) acc = fmaxf(acc, 0.f);
+    else if (a.act == 2) acc = fminf(fmaxf(acc, a.lo), a.hi);
+    static_cast<T*>(a.y)[i] = static_cast<T>(acc);
+  }
+}
+
 }  // namespace
+
+void depthwise_nhwc(const DepthwiseArgs& args, cudaStream_t stream) {
+  const int64_t total = args.n * args.oh * args.ow * args.c;
+  if (total == 0) return;
+  if (args.half) depthwise_kernel<__half><<<grid_for(total, 256), 256, 0, stream>>>(args);
+  else depthwise_kernel<float><<<grid_for(total, 256), 256, 0, stream>>>(args);
+}
 
 void pool2d(const PoolArgs& args, cudaStream_t stream) {
   const int64_t total = args.n * args.c * args.oh * args.ow;
