@@ -26,7 +26,7 @@ struct BuiltGraph {
 
 BuiltGraph build_graph(const Model& model, const BuildOptions& options);
 
-// Re-runs the memory planner after the engine changed the graph (never needed today; kept for plans).
+// The memory plan as the build summary reports it (bytes of the arena, without reuse, weights, peak).
 nlohmann::json memory_json(const MemoryPlan& memory);
 
 }  // namespace inferfoundry::foundry

@@ -56,7 +56,7 @@ class FoundrySession : public Session {
     }
     if (!include_transfers_) {
       copy_inputs();
-      engine_->stream() ? cuda::check(cudaStreamSynchronize(engine_->stream()), "input upload") : void();
+      cuda::check(cudaStreamSynchronize(engine_->stream()), "input upload");
     }
   }
 
