@@ -139,7 +139,8 @@ std::optional<std::string> Cache::read(std::string_view kind, std::string_view k
     return std::nullopt;
   }
   fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // marks it recently used for prune
-  return std::string(payload);
+  bytes.erase(0, kHeaderSize);  // in place: entries can be hundreds of MiB
+  return bytes;
 }
 
 void Cache::write(std::string_view kind, std::string_view key, std::string_view bytes) const {
