@@ -29,6 +29,7 @@ readonly debian_packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-dev python3-numpy python3-pytest python3-onnx pybind11-dev
+  chromium
 )
 
 install_packages() {
@@ -52,6 +53,8 @@ if [[ -z $ort_root ]]; then
   "$root/scripts/fetch_onnxruntime.sh" "$ort_root" $gpu
 fi
 
+# Paths relative to the checkout in ccache's hashes, so clones in other folders reuse compiled objects.
+export CCACHE_BASEDIR=$root
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 if [[ ! -f $build_dir/CMakeCache.txt ]]; then
