@@ -30,6 +30,9 @@ struct InvalidCase {
   std::vector<std::string> expected;
 };
 
+// Names the case in test listings instead of GoogleTest's byte dump of the struct.
+void PrintTo(const InvalidCase& invalid, std::ostream* out) { *out << invalid.name; }
+
 class WebnnBuilderValidation : public ::testing::TestWithParam<InvalidCase> {};
 
 TEST_P(WebnnBuilderValidation, ThrowsUsageErrorNamingTheOperationAndOperand) {
