@@ -15,25 +15,14 @@
 #include "model/graph_builder.h"
 #include "model/tensor_proto.h"
 #include "runtimes/registry.h"
+#include "support/tensors.h"
 
 namespace inferfoundry {
 namespace {
+using testing::int64_tensor;
+using testing::random_tensor;
 
 namespace fs = std::filesystem;
-
-Tensor random_tensor(const std::string& name, const Shape& shape, uint32_t seed, float scale = 1.0f) {
-  Tensor t(name, DType::kFloat32, shape);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-scale, scale);
-  for (float& v : t.data<float>()) v = dist(rng);
-  return t;
-}
-
-Tensor int64_tensor(const std::string& name, const std::vector<int64_t>& values) {
-  Tensor t(name, DType::kInt64, {static_cast<int64_t>(values.size())});
-  std::copy(values.begin(), values.end(), t.data<int64_t>().begin());
-  return t;
-}
 
 class FoundryGpu : public ::testing::Test {
  protected:

@@ -13,23 +13,12 @@
 #include "runtimes/foundry/plan_format.h"
 #include "runtimes/foundry/planner.h"
 #include "runtimes/foundry/shape_inference.h"
+#include "support/tensors.h"
 
 namespace inferfoundry::foundry {
 namespace {
-
-Tensor random_tensor(const std::string& name, const Shape& shape, uint32_t seed) {
-  Tensor t(name, DType::kFloat32, shape);
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  for (float& v : t.data<float>()) v = dist(rng);
-  return t;
-}
-
-Tensor int64_tensor(const std::string& name, const std::vector<int64_t>& values) {
-  Tensor t(name, DType::kInt64, {static_cast<int64_t>(values.size())});
-  std::copy(values.begin(), values.end(), t.data<int64_t>().begin());
-  return t;
-}
+using testing::int64_tensor;
+using testing::random_tensor;
 
 TEST(FoundryImport, ResolvesSymbolicShapesFromOptions) {
   GraphBuilder b("g");

@@ -47,6 +47,22 @@ Tensor to_krsc(const Tensor& w) {
   return out;
 }
 
+// A Copy node that moves every element of `in_id` to the same index of `out_id`; the kernel converts
+// layout and type on the way when the two values differ in them.
+Node element_copy_node(const Graph& graph, int in_id, int out_id) {
+  Node copy;
+  copy.op = "Copy";
+  copy.name = graph.values[static_cast<size_t>(out_id)].name;
+  copy.inputs = {in_id};
+  copy.outputs = {out_id};
+  std::vector<int64_t> identity;
+  for (size_t k = 0; k < graph.values[static_cast<size_t>(in_id)].shape.size(); ++k) identity.push_back(static_cast<int64_t>(k));
+  copy.attrs["map_axis"] = identity;
+  copy.attrs["start"] = std::vector<int64_t>(identity.size(), 0);
+  copy.attrs["step"] = std::vector<int64_t>(identity.size(), 1);
+  return copy;
+}
+
 class Formatter {
  public:
   Formatter(Graph& graph, const FormatOptions& options) : graph_(graph), options_(options) {}
@@ -89,16 +105,7 @@ class Formatter {
     Value out{.name = v.name + (layout == Layout::kNhwc ? "/nhwc" : "/nchw") + (dtype == DType::kFloat16 ? "_fp16" : "_fp32"),
               .dtype = dtype, .shape = v.shape, .layout = layout};
     const int out_id = graph_.add_value(std::move(out));
-    Node copy;
-    copy.op = "Copy";
-    copy.name = value(out_id).name;
-    copy.inputs = {id};
-    copy.outputs = {out_id};
-    std::vector<int64_t> identity;
-    for (size_t k = 0; k < value(id).shape.size(); ++k) identity.push_back(static_cast<int64_t>(k));
-    copy.attrs["map_axis"] = identity;
-    copy.attrs["start"] = std::vector<int64_t>(identity.size(), 0);
-    copy.attrs["step"] = std::vector<int64_t>(identity.size(), 1);
+    Node copy = element_copy_node(graph_, id, out_id);
     copy.fused.push_back("format conversion");
     graph_.nodes.push_back(std::move(copy));
     conversions_[key] = out_id;
@@ -232,16 +239,7 @@ class Formatter {
     const DType dtype = value(id).dtype;
     Value out{.name = value(id).name + "/copy", .dtype = dtype, .shape = value(id).shape};
     const int out_id = graph_.add_value(std::move(out));
-    Node copy;
-    copy.op = "Copy";
-    copy.name = value(out_id).name;
-    copy.inputs = {id};
-    copy.outputs = {out_id};
-    std::vector<int64_t> identity;
-    for (size_t k = 0; k < value(id).shape.size(); ++k) identity.push_back(static_cast<int64_t>(k));
-    copy.attrs["map_axis"] = identity;
-    copy.attrs["start"] = std::vector<int64_t>(identity.size(), 0);
-    copy.attrs["step"] = std::vector<int64_t>(identity.size(), 1);
+    Node copy = element_copy_node(graph_, id, out_id);
     graph_.nodes.push_back(std::move(copy));
     return out_id;
   }
