@@ -140,38 +140,61 @@ MLOperand MLGraphBuilder::gemm(const MLOperand& a, const MLOperand& b, const MLO
   });
 }
 
-MLOperand MLGraphBuilder::conv2d(const MLOperand& input, const MLOperand& filter, const MLOptions& options) {
-  OpCheck check("conv2d", options, {"padding", "strides", "dilations", "groups", "inputLayout", "filterLayout", "bias"});
-  check_operand(check.where(), "input", input);
-  check_operand(check.where(), "filter", filter);
+namespace {
+
+// What conv2d and convTranspose2d check alike once both operands are known to be valid: their data types
+// and ranks, the window, groups and the input layout.
+struct ConvCommon {
+  Window2d window;
+  int64_t groups = 1;
+  bool nhwc = false;
+  Shape x;  // the input's shape as NCHW
+};
+
+ConvCommon read_conv_common(const OpCheck& check, const MLOperand& input, const MLOperand& filter) {
   check.input_dtype("input", input);
   check.same_dtype("filter", filter, input.data_type());
   check.rank("input", input, 4);
   check.rank("filter", filter, 4);
-  const Window2d window = read_window(check);
-  const int64_t groups = check.get_int("groups", 1);
-  if (groups <= 0) check.fail("groups must be positive");
-  const bool nhwc = check.get_enum("inputLayout", "nchw", {"nchw", "nhwc"}) == "nhwc";
+  ConvCommon common{.window = read_window(check), .groups = check.get_int("groups", 1), .nhwc = false, .x = {}};
+  if (common.groups <= 0) check.fail("groups must be positive");
+  common.nhwc = check.get_enum("inputLayout", "nchw", {"nchw", "nhwc"}) == "nhwc";
+  common.x = common.nhwc ? permute(input.shape(), kNhwcToNchw) : input.shape();
+  return common;
+}
+
+// Checks the optional bias (one value per output channel) and adds it to the node's inputs. Returns its
+// name, empty when there is none.
+std::string add_conv_bias(const OpCheck& check, const MLOperand& input, const std::optional<MLOperand>& bias,
+                          int64_t channels, std::vector<MLOperand>& inputs) {
+  if (!bias) return "";
+  check.same_dtype("bias", *bias, input.data_type());
+  check.shape("bias", *bias, {channels});
+  inputs.push_back(*bias);
+  return bias->name();
+}
+
+}  // namespace
+
+MLOperand MLGraphBuilder::conv2d(const MLOperand& input, const MLOperand& filter, const MLOptions& options) {
+  OpCheck check("conv2d", options, {"padding", "strides", "dilations", "groups", "inputLayout", "filterLayout", "bias"});
+  check_operand(check.where(), "input", input);
+  check_operand(check.where(), "filter", filter);
+  const auto [window, groups, nhwc, x] = read_conv_common(check, input, filter);
   const std::string filter_layout = check.get_enum("filterLayout", "oihw", {"oihw", "hwio", "ohwi", "ihwo"});
   const std::vector<int64_t> to_oihw = filter_layout == "hwio"   ? std::vector<int64_t>{3, 2, 0, 1}
                                        : filter_layout == "ohwi" ? std::vector<int64_t>{0, 3, 1, 2}
                                        : filter_layout == "ihwo" ? std::vector<int64_t>{3, 0, 1, 2}
                                                                  : std::vector<int64_t>{};
-  const Shape x = nhwc ? permute(input.shape(), kNhwcToNchw) : input.shape();
   const Shape w = to_oihw.empty() ? filter.shape() : permute(filter.shape(), to_oihw);
   if (x[1] != w[1] * groups) {
     check.fail("input {} has {} channels but filter {} expects {} x {} groups", describe(input), x[1], describe(filter), w[1], groups);
   }
   if (w[0] % groups != 0) check.fail("filter output channels {} are not divisible by groups {}", w[0], groups);
   std::vector<MLOperand> inputs = {input, filter};
-  std::string bias_name;
-  if (auto bias = check.get_operand("bias")) {
-    check_operand(check.where(), "bias", *bias);
-    check.same_dtype("bias", *bias, input.data_type());
-    check.shape("bias", *bias, {w[0]});
-    bias_name = bias->name();
-    inputs.push_back(*bias);
-  }
+  const auto bias = check.get_operand("bias");
+  if (bias) check_operand(check.where(), "bias", *bias);
+  const std::string bias_name = add_conv_bias(check, input, bias, w[0], inputs);
   const int64_t oh = window_output(check, x[2], w[2], window.padding[0], window.padding[1], window.strides[0], window.dilations[0], false);
   const int64_t ow = window_output(check, x[3], w[3], window.padding[2], window.padding[3], window.strides[1], window.dilations[1], false);
   const Shape nchw_out = {x[0], w[0], oh, ow};
@@ -197,19 +220,11 @@ MLOperand MLGraphBuilder::conv_transpose2d(const MLOperand& input, const MLOpera
                                              "inputLayout", "filterLayout", "bias"});
   check_operand(check.where(), "input", input);
   check_operand(check.where(), "filter", filter);
-  check.input_dtype("input", input);
-  check.same_dtype("filter", filter, input.data_type());
-  check.rank("input", input, 4);
-  check.rank("filter", filter, 4);
-  const Window2d window = read_window(check);
-  const int64_t groups = check.get_int("groups", 1);
-  if (groups <= 0) check.fail("groups must be positive");
-  const bool nhwc = check.get_enum("inputLayout", "nchw", {"nchw", "nhwc"}) == "nhwc";
+  const auto [window, groups, nhwc, x] = read_conv_common(check, input, filter);
   const std::string filter_layout = check.get_enum("filterLayout", "iohw", {"iohw", "hwoi", "ohwi"});
   const std::vector<int64_t> to_iohw = filter_layout == "hwoi"   ? std::vector<int64_t>{3, 2, 0, 1}
                                        : filter_layout == "ohwi" ? std::vector<int64_t>{3, 0, 1, 2}
                                                                  : std::vector<int64_t>{};
-  const Shape x = nhwc ? permute(input.shape(), kNhwcToNchw) : input.shape();
   const Shape w = to_iohw.empty() ? filter.shape() : permute(filter.shape(), to_iohw);
   if (x[1] != w[0]) check.fail("input {} has {} channels but filter {} expects {}", describe(input), x[1], describe(filter), w[0]);
   if (w[0] % groups != 0) check.fail("input channels {} are not divisible by groups {}", w[0], groups);
@@ -240,14 +255,9 @@ MLOperand MLGraphBuilder::conv_transpose2d(const MLOperand& input, const MLOpera
   }
   const int64_t out_channels = w[1] * groups;
   std::vector<MLOperand> inputs = {input, filter};
-  std::string bias_name;
-  if (auto bias = check.get_operand("bias")) {
-    check_operand(check.where(), "bias", *bias);
-    check.same_dtype("bias", *bias, input.data_type());
-    check.shape("bias", *bias, {out_channels});
-    bias_name = bias->name();
-    inputs.push_back(*bias);
-  }
+  const auto bias = check.get_operand("bias");
+  if (bias) check_operand(check.where(), "bias", *bias);
+  const std::string bias_name = add_conv_bias(check, input, bias, out_channels, inputs);
   const Shape nchw_out = {x[0], out_channels, spatial[0], spatial[1]};
   const DType type = input.data_type();
   const std::string in_name = input.name(), filter_name = filter.name();
