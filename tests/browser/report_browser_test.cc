@@ -2,9 +2,6 @@
 // headless Chromium loads it. The test checks that the page logged nothing to the console, that the parsed
 // DOM holds the SVG charts (and no script element, though the model name is hostile), and keeps light and
 // dark screenshots under <build>/test-artifacts for people to look at.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -17,8 +14,6 @@
 
 #include "core/file_io.h"
 #include "support/cli_runner.h"
-
-extern char** environ;
 
 namespace inferfoundry {
 namespace {
@@ -58,25 +53,11 @@ BrowserRun run_chromium(const fs::path& chromium, const fs::path& work, const fs
                                 "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0"};
   args.insert(args.end(), extra.begin(), extra.end());
   args.push_back("file://" + fs::absolute(page).string());
-  const fs::path out = work / "chromium.out", err = work / "chromium.err";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
+  const testing::CliResult result = testing::run_program(args);
   BrowserRun run;
-  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return run;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.dom = read_file(out);
-  run.log = read_file(err);
+  run.exit_code = result.exit_code;
+  run.dom = result.out;
+  run.log = result.err;
   return run;
 }
 

@@ -24,7 +24,7 @@ std::string slurp(const fs::path& path) {
 }
 }  // namespace
 
-CliResult run_cli(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+CliResult run_program(const std::vector<std::string>& args, const std::vector<std::string>& env) {
   TempDir capture;
   const fs::path out_path = capture / "stdout", err_path = capture / "stderr";
   posix_spawn_file_actions_t actions;
@@ -33,8 +33,7 @@ CliResult run_cli(const std::vector<std::string>& args, const std::vector<std::s
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-  std::vector<std::string> argv_storage{INFERFOUNDRY_CLI};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<std::string> argv_storage = args;
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -46,17 +45,22 @@ CliResult run_cli(const std::vector<std::string>& args, const std::vector<std::s
   envp.push_back(nullptr);
 
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + argv_storage[0]);
   int status = 0;
   waitpid(pid, &status, 0);
   CliResult result;
-  // A crash (signal) shows up as 128 + signal, as a shell would report it.
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = slurp(out_path);
   result.err = slurp(err_path);
   return result;
+}
+
+CliResult run_cli(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  std::vector<std::string> argv{INFERFOUNDRY_CLI};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, env);
 }
 
 TempDir::TempDir() {

@@ -11,6 +11,11 @@ struct CliResult {
   std::string err;  // stderr
 };
 
+// Runs a program (argv[0] is looked up in PATH unless it is a path) with stdin from /dev/null, extra
+// environment entries ("KEY=VALUE") added to this process's, and captures its exit status and output.
+// A program killed by a signal reports 128 + the signal, as a shell would. Throws if it cannot start.
+CliResult run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+
 // Runs the inferfoundry binary built with the tests with these arguments and captures its output.
 CliResult run_cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
