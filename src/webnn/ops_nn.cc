@@ -174,6 +174,34 @@ std::string add_conv_bias(const OpCheck& check, const MLOperand& input, const st
   return bias->name();
 }
 
+// One ONNX Conv or ConvTranspose as conv2d and convTranspose2d emit it.
+struct ConvNode {
+  std::string op;  // "Conv" or "ConvTranspose"
+  std::string input, filter, bias;  // bias empty when absent
+  std::vector<int64_t> filter_to_onnx;  // permutation to ONNX's filter layout; empty when it has it already
+  bool nhwc = false;
+  DType type = DType::kFloat32;
+  Window2d window;
+  std::vector<int64_t> kernel;
+  int64_t groups = 1;
+  std::vector<int64_t> output_padding;  // ConvTranspose only
+};
+
+// ONNX convolutions take NCHW and float32 here: the operands are transposed and cast on the way in, and
+// the result goes back to the operand's layout and type.
+void emit_conv(OnnxEmitter& e, const ConvNode& c, const std::string& out) {
+  std::vector<std::string> names = {e.cast(transposed(e, c.input, c.nhwc ? kNhwcToNchw : std::vector<int64_t>{}), c.type, kF32),
+                                    e.cast(transposed(e, c.filter, c.filter_to_onnx), c.type, kF32)};
+  if (!c.bias.empty()) names.push_back(e.cast(c.bias, c.type, kF32));
+  onnx::NodeProto* node = nullptr;
+  const std::string result = e.value(c.op, names, &node);
+  set_window_attributes(*node, c.window, c.kernel);
+  set_attribute(*node, "dilations", c.window.dilations);
+  set_attribute(*node, "group", c.groups);
+  if (!c.output_padding.empty()) set_attribute(*node, "output_padding", c.output_padding);
+  e.cast_into(transposed(e, result, c.nhwc ? kNchwToNhwc : std::vector<int64_t>{}), kF32, c.type, out);
+}
+
 }  // namespace
 
 MLOperand MLGraphBuilder::conv2d(const MLOperand& input, const MLOperand& filter, const MLOptions& options) {
@@ -199,20 +227,10 @@ MLOperand MLGraphBuilder::conv2d(const MLOperand& input, const MLOperand& filter
   const int64_t ow = window_output(check, x[3], w[3], window.padding[2], window.padding[3], window.strides[1], window.dilations[1], false);
   const Shape nchw_out = {x[0], w[0], oh, ow};
   const Shape out_shape = nhwc ? permute(nchw_out, kNchwToNhwc) : nchw_out;
-  const DType type = input.data_type();
-  const std::string in_name = input.name(), filter_name = filter.name();
-  const std::vector<int64_t> kernel = {w[2], w[3]};
-  return add_node1("conv2d", inputs, {type, out_shape}, [=](OnnxEmitter& e, const std::string& out) {
-    std::vector<std::string> names = {e.cast(transposed(e, in_name, nhwc ? kNhwcToNchw : std::vector<int64_t>{}), type, kF32),
-                                      e.cast(transposed(e, filter_name, to_oihw), type, kF32)};
-    if (!bias_name.empty()) names.push_back(e.cast(bias_name, type, kF32));
-    onnx::NodeProto* node = nullptr;
-    std::string result = e.value("Conv", names, &node);
-    set_window_attributes(*node, window, kernel);
-    set_attribute(*node, "dilations", window.dilations);
-    set_attribute(*node, "group", groups);
-    e.cast_into(transposed(e, result, nhwc ? kNchwToNhwc : std::vector<int64_t>{}), kF32, type, out);
-  });
+  const ConvNode node{.op = "Conv", .input = input.name(), .filter = filter.name(), .bias = bias_name, .filter_to_onnx = to_oihw,
+                      .nhwc = nhwc, .type = input.data_type(), .window = window, .kernel = {w[2], w[3]}, .groups = groups, .output_padding = {}};
+  return add_node1("conv2d", inputs, {node.type, out_shape},
+                   [=](OnnxEmitter& e, const std::string& out) { emit_conv(e, node, out); });
 }
 
 MLOperand MLGraphBuilder::conv_transpose2d(const MLOperand& input, const MLOperand& filter, const MLOptions& options) {
@@ -259,23 +277,11 @@ MLOperand MLGraphBuilder::conv_transpose2d(const MLOperand& input, const MLOpera
   if (bias) check_operand(check.where(), "bias", *bias);
   const std::string bias_name = add_conv_bias(check, input, bias, out_channels, inputs);
   const Shape nchw_out = {x[0], out_channels, spatial[0], spatial[1]};
-  const DType type = input.data_type();
-  const std::string in_name = input.name(), filter_name = filter.name();
-  const std::vector<int64_t> kernel = {w[2], w[3]};
-  return add_node1("convTranspose2d", inputs, {type, nhwc ? permute(nchw_out, kNchwToNhwc) : nchw_out},
-                   [=](OnnxEmitter& e, const std::string& out) {
-                     std::vector<std::string> names = {
-                         e.cast(transposed(e, in_name, nhwc ? kNhwcToNchw : std::vector<int64_t>{}), type, kF32),
-                         e.cast(transposed(e, filter_name, to_iohw), type, kF32)};
-                     if (!bias_name.empty()) names.push_back(e.cast(bias_name, type, kF32));
-                     onnx::NodeProto* node = nullptr;
-                     std::string result = e.value("ConvTranspose", names, &node);
-                     set_window_attributes(*node, window, kernel);
-                     set_attribute(*node, "dilations", window.dilations);
-                     set_attribute(*node, "group", groups);
-                     set_attribute(*node, "output_padding", output_padding);
-                     e.cast_into(transposed(e, result, nhwc ? kNchwToNhwc : std::vector<int64_t>{}), kF32, type, out);
-                   });
+  const ConvNode node{.op = "ConvTranspose", .input = input.name(), .filter = filter.name(), .bias = bias_name,
+                      .filter_to_onnx = to_iohw, .nhwc = nhwc, .type = input.data_type(), .window = window,
+                      .kernel = {w[2], w[3]}, .groups = groups, .output_padding = output_padding};
+  return add_node1("convTranspose2d", inputs, {node.type, nhwc ? permute(nchw_out, kNchwToNhwc) : nchw_out},
+                   [=](OnnxEmitter& e, const std::string& out) { emit_conv(e, node, out); });
 }
 
 MLOperand MLGraphBuilder::pool2d(const std::string& op, const MLOperand& input, const MLOptions& options) {
