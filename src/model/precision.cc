@@ -1,17 +1,21 @@
 #include "model/precision.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/float16.h"
 #include "model/tensor_proto.h"
 
 namespace inferfoundry {
+namespace fs = std::filesystem;
 namespace {
 
 constexpr int32_t kFloat = onnx::TensorProto::FLOAT;
@@ -25,9 +29,82 @@ const std::map<std::string, std::vector<int>>& float_only_inputs() {
   return slots;
 }
 
+// A tensor's values as raw_data (typed fields and external data read in), under the same name.
+void make_inline(onnx::TensorProto& tensor, const fs::path* model_dir) {
+  const Tensor values = tensor_from_proto(tensor, model_dir);
+  onnx::TensorProto inlined = tensor_to_proto(values);
+  inlined.set_name(tensor.name());
+  inlined.set_doc_string(tensor.doc_string());
+  tensor = std::move(inlined);
+}
+
+// Appends large tensors' bytes to one external-data file as they come, each at an aligned offset, and makes
+// the tensors refer to them; small ones stay inline. Only one tensor's bytes are in memory at a time.
+class ExternalDataWriter {
+ public:
+  ExternalDataWriter(fs::path file, std::string location, const ExternalDataOptions& options)
+      : path_(std::move(file)), location_(std::move(location)), options_(options), buffer_(size_t{1} << 20) {
+    out_.rdbuf()->pubsetbuf(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    out_.open(path_, std::ios::binary | std::ios::trunc);
+    if (!out_) fail(ErrorKind::kOutput, "cannot write {}", path_.string());
+  }
+
+  void place(onnx::TensorProto& tensor) {
+    if (tensor.data_location() == onnx::TensorProto::EXTERNAL || tensor.data_type() == onnx::TensorProto::STRING) return;
+    if (!tensor.has_raw_data()) {
+      // Typed fields (float_data, int64_data...): only large ones are worth decoding to move out.
+      const auto dtype = dtype_from_onnx(tensor.data_type());
+      if (!dtype || dtype_size(*dtype) == 0) return;
+      int64_t count = 1;
+      for (int64_t dim : tensor.dims()) count *= dim;
+      if (count * static_cast<int64_t>(dtype_size(*dtype)) < options_.size_threshold) return;
+      make_inline(tensor, nullptr);
+    }
+    const int64_t length = static_cast<int64_t>(tensor.raw_data().size());
+    if (length < options_.size_threshold || length == 0) return;
+    const int64_t padding = (options_.alignment - offset_ % options_.alignment) % options_.alignment;
+    static const std::string zeros(4096, '\0');
+    for (int64_t left = padding; left > 0; left -= static_cast<int64_t>(zeros.size())) {
+      out_.write(zeros.data(), std::min<int64_t>(left, static_cast<int64_t>(zeros.size())));
+    }
+    offset_ += padding;
+    out_.write(tensor.raw_data().data(), length);
+    if (!out_) fail(ErrorKind::kOutput, "cannot write {} (disk full?)", path_.string());
+    tensor.clear_raw_data();
+    tensor.set_data_location(onnx::TensorProto::EXTERNAL);
+    tensor.clear_external_data();
+    auto add = [&](const std::string& key, const std::string& value) {
+      auto* entry = tensor.add_external_data();
+      entry->set_key(key);
+      entry->set_value(value);
+    };
+    add("location", location_);
+    add("offset", std::to_string(offset_));
+    add("length", std::to_string(length));
+    offset_ += length;
+  }
+
+  // Flushes and closes the file; returns its size.
+  int64_t finish() {
+    out_.close();
+    if (!out_) fail(ErrorKind::kOutput, "cannot write {} (disk full?)", path_.string());
+    return offset_;
+  }
+
+ private:
+  fs::path path_;
+  std::string location_;
+  ExternalDataOptions options_;
+  std::vector<char> buffer_;
+  std::ofstream out_;
+  int64_t offset_ = 0;
+};
+
 class Converter {
  public:
-  Converter(const std::filesystem::path* model_dir, Fp16Report& report) : model_dir_(model_dir), report_(report) {}
+  // With a writer, every initializer goes through it once converted, so large weights leave memory one by one.
+  Converter(const std::filesystem::path* model_dir, Fp16Report& report, ExternalDataWriter* writer = nullptr)
+      : model_dir_(model_dir), report_(report), writer_(writer) {}
 
   // Subgraphs' own inputs and outputs are internal values, so they change type like the rest.
   void convert_graph(onnx::GraphProto& graph, bool subgraph = false) {
@@ -39,7 +116,11 @@ class Converter {
       if (initializer.data_type() == kFloat) {
         to_half(initializer);
         ++report_.initializers;
+      } else if (initializer.data_location() == onnx::TensorProto::EXTERNAL) {
+        // The source's external data does not travel with the converted model: read it in.
+        make_inline(initializer, model_dir_);
       }
+      if (writer_) writer_->place(initializer);
     }
     for (auto& info : *graph.mutable_value_info()) retype(info);
     onnx::GraphProto rewritten_nodes;
@@ -136,6 +217,10 @@ class Converter {
       if (attribute.has_g()) convert_graph(*attribute.mutable_g(), true);
       for (auto& subgraph : *attribute.mutable_graphs()) convert_graph(subgraph, true);
       const std::string& name = attribute.name();
+      if (attribute.has_t() && attribute.t().data_type() != kFloat &&
+          attribute.t().data_location() == onnx::TensorProto::EXTERNAL) {
+        make_inline(*attribute.mutable_t(), model_dir_);
+      }
       if (attribute.has_t() && attribute.t().data_type() == kFloat && (name == "value" || name == "sparse_value")) {
         to_half(*attribute.mutable_t());
         ++report_.constants;
@@ -200,18 +285,24 @@ class Converter {
 
   const std::filesystem::path* model_dir_;
   Fp16Report& report_;
+  ExternalDataWriter* writer_;
 };
 
-// Tensors with external data that are not float are read in too: the converted model is loaded from memory.
-void inline_external_data(onnx::GraphProto& graph, const std::filesystem::path* model_dir) {
-  for (auto& initializer : *graph.mutable_initializer()) {
-    if (initializer.data_location() != onnx::TensorProto::EXTERNAL) continue;
-    const Tensor values = tensor_from_proto(initializer, model_dir);
-    onnx::TensorProto inlined = tensor_to_proto(values);
-    inlined.set_name(initializer.name());
-    initializer = std::move(inlined);
+// Visits every TensorProto stored in a graph: initializers and tensor attributes, subgraphs included.
+template <typename Fn>
+void for_each_tensor(const onnx::GraphProto& graph, Fn&& fn) {
+  for (const auto& tensor : graph.initializer()) fn(tensor);
+  for (const auto& node : graph.node()) {
+    for (const auto& attribute : node.attribute()) {
+      if (attribute.has_t()) fn(attribute.t());
+      for (const auto& tensor : attribute.tensors()) fn(tensor);
+      if (attribute.has_g()) for_each_tensor(attribute.g(), fn);
+      for (const auto& subgraph : attribute.graphs()) for_each_tensor(subgraph, fn);
+    }
   }
 }
+
+double gib(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0); }
 
 }  // namespace
 
@@ -228,13 +319,68 @@ onnx::ModelProto convert_to_fp16(const Model& model, Fp16Report* report) {
   onnx::GraphProto& graph = *converted.mutable_graph();
   converter.convert_graph(graph);
   converter.keep_float_interface(graph);
-  inline_external_data(graph, dir);
   if (static_cast<int64_t>(converted.ByteSizeLong()) > kProtobufLimit) {
-    fail(ErrorKind::kRuntime, "{} in float16 is {:.1f} GiB, over protobuf's 2 GiB limit for one model; fp16 conversion "
-         "of models this large is not supported", model.display_name(),
-         static_cast<double>(converted.ByteSizeLong()) / (1024.0 * 1024.0 * 1024.0));
+    fail(ErrorKind::kRuntime, "{} in float16 is {:.1f} GiB, over protobuf's 2 GiB limit for one in-memory model; "
+         "write it with its weights in external data instead (write_fp16_model)", model.display_name(),
+         gib(static_cast<int64_t>(converted.ByteSizeLong())));
   }
   return converted;
+}
+
+fs::path write_fp16_model(const Model& model, const fs::path& dir, const std::string& file_name,
+                          const ExternalDataOptions& options, Fp16Report* report) {
+  if (file_name.empty() || fs::path(file_name).filename() != fs::path(file_name) || file_name == "." || file_name == "..") {
+    fail(ErrorKind::kInternal, "write_fp16_model: '{}' is not a plain file name", file_name);
+  }
+  if (options.alignment <= 0 || options.size_threshold < 0) {
+    fail(ErrorKind::kInternal, "write_fp16_model: alignment must be positive and the size threshold not negative");
+  }
+  Fp16Report local;
+  Fp16Report& counts = report ? *report : local;
+  counts = {};
+  // The source's graph; for a model with external data this is small, its weights are read per tensor.
+  onnx::ModelProto converted = model.proto();
+  fs::path model_dir;
+  if (model.path()) model_dir = model.path()->parent_path();
+  const fs::path* source_dir = model.path() ? &model_dir : nullptr;
+
+  // A plain file name beside the model: Model::load and ONNX Runtime resolve it against the model's folder.
+  const std::string location = file_name + ".data";
+  ExternalDataWriter writer(dir / location, location, options);
+  Converter converter(source_dir, counts, &writer);
+  onnx::GraphProto& graph = *converted.mutable_graph();
+  converter.convert_graph(graph);
+  converter.keep_float_interface(graph);
+  writer.finish();
+
+  const int64_t graph_bytes = static_cast<int64_t>(converted.ByteSizeLong());
+  if (graph_bytes > kProtobufLimit) {
+    fail(ErrorKind::kRuntime, "{} in float16 is {:.1f} GiB even with initializers of {} bytes or more in external data, "
+         "over protobuf's 2 GiB limit", model.display_name(), gib(graph_bytes), options.size_threshold);
+  }
+  const fs::path path = dir / file_name;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !converted.SerializeToOstream(&out)) fail(ErrorKind::kOutput, "cannot write {}", path.string());
+  out.close();
+  if (!out) fail(ErrorKind::kOutput, "cannot write {} (disk full?)", path.string());
+  return path;
+}
+
+int64_t estimate_fp16_bytes(const Model& model) {
+  int64_t total = static_cast<int64_t>(model.proto().ByteSizeLong());
+  for_each_tensor(model.proto().graph(), [&](const onnx::TensorProto& tensor) {
+    const auto dtype = dtype_from_onnx(tensor.data_type());
+    if (!dtype || dtype_size(*dtype) == 0) return;
+    int64_t count = 1;
+    for (int64_t dim : tensor.dims()) count *= dim;
+    const bool external = tensor.data_location() == onnx::TensorProto::EXTERNAL;
+    if (tensor.data_type() == kFloat) {
+      total += external ? count * 2 : -count * 2;  // four bytes per value become two
+    } else if (external) {
+      total += count * static_cast<int64_t>(dtype_size(*dtype));
+    }
+  });
+  return total;
 }
 
 }  // namespace inferfoundry
