@@ -1,6 +1,6 @@
 // `onnx-cuda`: ONNX Runtime with the CUDA execution provider, inputs and outputs bound in GPU memory.
 #include "core/error.h"
-#include "model/precision.h"
+#include "runtimes/onnx_cuda/fp16_model.h"
 #include "runtimes/onnx_cuda/ort_device_session.h"
 
 namespace inferfoundry {
@@ -8,12 +8,6 @@ namespace {
 
 constexpr std::string_view kProviderLibrary = "libonnxruntime_providers_cuda.so";
 constexpr std::string_view kHowToGet = "get it with scripts/setup.sh --gpu, or scripts/fetch_onnxruntime.sh DEST --gpu";
-
-nlohmann::json fp16_report_json(const Fp16Report& report) {
-  return {{"initializers", report.initializers},         {"constants", report.constants},
-          {"casts_retargeted", report.casts_retargeted}, {"io_casts", report.io_casts},
-          {"float_only_inputs", report.float_only_inputs}, {"clamped_values", report.clamped_values}};
-}
 
 // `fixed_fp16` makes the `onnx-cuda-fp16` variant: it always runs the float16-converted model, so fp16 can be
 // measured and checked against fp32 runtimes in one benchmark (--precision applies to every runtime).
@@ -40,13 +34,15 @@ class OnnxCudaRuntime : public Runtime {
 
     nlohmann::json details = {{"execution_provider", "CUDAExecutionProvider"}, {"precision", precision},
                               {"use_tf32", options.extra.count("use_tf32") ? options.extra.at("use_tf32") : "0"}};
-    std::optional<Model> converted;
+    // fp16: small models are converted in memory; those whose float16 form nears protobuf's 2 GiB limit are
+    // written with external data into the cache folder (reused by later runs) or a temporary folder, and
+    // ORT loads them from there (onnx_cuda/fp16_model.h).
+    onnx_cuda::Fp16Model converted;
     if (precision == "fp16") {
-      Fp16Report report;
-      converted = Model::from_proto(convert_to_fp16(model, &report), model.display_name() + " (fp16)");
-      details["fp16_conversion"] = fp16_report_json(report);
+      converted = onnx_cuda::prepare_fp16_model(model, options.cache_dir);
+      details.update(converted.details);
     }
-    const Model& to_run = converted ? *converted : model;
+    const Model& to_run = converted.model ? *converted.model : model;
 
     const size_t memory_before = cuda::device_memory_used_bytes();
     auto stream = std::make_unique<cuda::Stream>();
@@ -59,12 +55,14 @@ class OnnxCudaRuntime : public Runtime {
     // Kernels go to our stream, so CUDA events recorded on it bracket exactly this session's work.
     ort::append_gpu_provider(*env, session_options, kProviderLibrary, "CUDAExecutionProvider", settings, stream->get());
     Ort::Session session = ort::create_session(*env, to_run, session_options);
+    converted.lock.reset();  // ORT has read the converted model's files
     details["nodes_by_provider"] = ort::nodes_by_provider(session);
 
     ort::DeviceSessionSetup setup;
     setup.include_transfers = options.include_transfers;
     setup.device_memory_before = memory_before;
     setup.details = std::move(details);
+    setup.keep_alive = converted.temporary;
     return std::make_unique<ort::DeviceSession>(std::move(env), std::move(stream), std::move(session), std::move(setup));
   }
 

@@ -89,7 +89,8 @@ Availability combine(const std::vector<Availability>& parts) {
 
 DeviceSession::DeviceSession(std::shared_ptr<Ort::Env> env, std::unique_ptr<cuda::Stream> stream, Ort::Session session,
                              DeviceSessionSetup setup)
-    : env_(std::move(env)),
+    : keep_alive_(std::move(setup.keep_alive)),
+      env_(std::move(env)),
       stream_(std::move(stream)),
       session_(std::move(session)),
       setup_(std::move(setup)),

@@ -34,6 +34,9 @@ struct DeviceSessionSetup {
   size_t device_memory_before = 0;  // cuda::device_memory_used_bytes() before the ORT session was created
   nlohmann::json details = nlohmann::json::object();
   std::function<void()> after_first_run;  // e.g. release a cache lock once lazily built engines are written
+  // Anything the session's files depend on (the temporary folder of a converted model): released only after
+  // the ORT session is destroyed.
+  std::shared_ptr<void> keep_alive;
 };
 
 // Runs an ORT session whose execution provider computes on `stream`, with inputs and outputs bound in
@@ -56,7 +59,9 @@ class DeviceSession : public Session {
   void copy_outputs_to_host();
   void note_memory_use() const;
 
-  // Declaration order is destruction order in reverse: the session goes before the stream it runs on.
+  // Declaration order is destruction order in reverse: the session goes before the stream it runs on, and
+  // before what it was loaded from.
+  std::shared_ptr<void> keep_alive_;
   std::shared_ptr<Ort::Env> env_;
   std::unique_ptr<cuda::Stream> stream_;
   Ort::Session session_;
