@@ -1,12 +1,14 @@
 #include "core/file_io.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 #include "core/error.h"
 
@@ -84,6 +86,49 @@ std::string read_file(const fs::path& path) {
   in.read(bytes.data(), static_cast<std::streamsize>(size));
   if (static_cast<uintmax_t>(in.gcount()) != size) fail(ErrorKind::kInput, "cannot read {}: it changed while being read", path.string());
   return bytes;
+}
+
+MappedFile::MappedFile(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) fail(ErrorKind::kInput, "file not found: {}", path.string());
+  if (fs::is_directory(path, ec)) fail(ErrorKind::kInput, "expected a file, got a directory: {}", path.string());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(ErrorKind::kInput, "cannot read {}: {}", path.string(), std::strerror(errno));
+  struct stat info {};
+  if (fstat(fd, &info) != 0) {
+    const int error = errno;
+    ::close(fd);
+    fail(ErrorKind::kInput, "cannot read {}: {}", path.string(), std::strerror(error));
+  }
+  size_ = static_cast<size_t>(info.st_size);
+  if (size_ > 0) {
+    // MAP_POPULATE maps every page now: the caller reads all of it at once, and one pass over the page
+    // cache costs less than a fault per page.
+    data_ = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  }
+  const int error = errno;
+  ::close(fd);  // the mapping keeps the file
+  if (data_ == MAP_FAILED) {
+    data_ = nullptr;
+    size_ = 0;
+    fail(ErrorKind::kInput, "cannot map {}: {}", path.string(), std::strerror(error));
+  }
+}
+
+MappedFile::~MappedFile() {
+  if (data_) munmap(data_, size_);
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+
+MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
+  if (this != &other) {
+    if (data_) munmap(data_, size_);
+    data_ = std::exchange(other.data_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
 }
 
 }  // namespace inferfoundry

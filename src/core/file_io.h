@@ -13,4 +13,24 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
 // Reads a whole file; throws Error(kInput) when it is missing, a folder, or unreadable.
 std::string read_file(const std::filesystem::path& path);
 
+// A whole file mapped read-only (mmap), for large files used in place without a copy. Only for files
+// that are replaced by rename and never rewritten in place, such as cache entries: a file truncated
+// while mapped would fault when read.
+class MappedFile {
+ public:
+  // Throws Error(kInput) when the file is missing, a folder, or cannot be mapped.
+  explicit MappedFile(const std::filesystem::path& path);
+  ~MappedFile();
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 }  // namespace inferfoundry

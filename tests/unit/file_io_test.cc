@@ -77,5 +77,25 @@ TEST(ReadFile, MissingAndDirectory) {
   EXPECT_THROW(read_file(dir.path()), Error);
 }
 
+TEST(MappedFile, SeesTheBytesAndKeepsThemWhenTheFileIsReplaced) {
+  TempDir dir;
+  write_file_atomically(dir / "plan", "first version");
+  const MappedFile mapped(dir / "plan");
+  EXPECT_EQ(mapped.bytes(), "first version");
+  write_file_atomically(dir / "plan", "second");  // a rename: the mapped file lives on until unmapped
+  EXPECT_EQ(mapped.bytes(), "first version");
+  EXPECT_EQ(MappedFile(dir / "plan").bytes(), "second");
+}
+
+TEST(MappedFile, EmptyMissingAndDirectory) {
+  TempDir dir;
+  write_file_atomically(dir / "empty", "");
+  EXPECT_TRUE(MappedFile(dir / "empty").bytes().empty());
+  EXPECT_THROW(MappedFile(dir / "nope"), Error);
+  EXPECT_THROW(MappedFile(dir.path()), Error);
+  MappedFile moved(MappedFile(dir / "empty"));
+  EXPECT_TRUE(moved.bytes().empty());
+}
+
 }  // namespace
 }  // namespace inferfoundry
