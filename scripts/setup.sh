@@ -26,7 +26,7 @@ if [[ -z $gpu ]] && command -v nvidia-smi >/dev/null && nvidia-smi -L >/dev/null
 readonly debian_packages=(
   g++ cmake ninja-build ccache pkg-config patchelf
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
-  libcli11-dev nlohmann-json3-dev libfmt-dev libssl-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libssl-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-dev python3-numpy python3-pytest python3-onnx pybind11-dev
   chromium

@@ -12,8 +12,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <vector>
 
 #include <fmt/format.h>
+#define XXH_INLINE_ALL  // header-only: nothing more to ship beside the binary
+#include <xxhash.h>
 
 #include "core/error.h"
 #include "core/file_io.h"
@@ -23,8 +26,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kMagic = "IFCACHE1";  // blob header: magic, 64 hex chars of sha256, newline
-constexpr size_t kHeaderSize = 8 + 64 + 1;
+// Blob header: magic, 32 hex chars of XXH3-128, newline. Entries of the sha256 format (IFCACHE1) read as
+// damaged and are rebuilt once.
+constexpr std::string_view kMagic = "IFCACHE2";
+constexpr size_t kDigestChars = 32;
+constexpr size_t kHeaderSize = 8 + kDigestChars + 1;
 
 struct DigestDeleter {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
@@ -53,6 +59,19 @@ void make_private_dir(const fs::path& dir) {
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
 }
 
+// Streams a file through `consume` in large chunks; throws Error(kInput) when it cannot be read.
+template <typename Consume>
+void for_each_chunk(const fs::path& path, Consume consume) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(ErrorKind::kInput, "cannot read {}", path.string());
+  std::vector<char> buffer(size_t{4} << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    consume(buffer.data(), static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) fail(ErrorKind::kInput, "cannot read {}", path.string());
+}
+
 uint64_t size_of(const fs::path& path) {
   std::error_code ec;
   if (!fs::is_directory(path, ec)) return fs::file_size(path, ec);
@@ -72,15 +91,26 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 std::string sha256_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(ErrorKind::kInput, "cannot read {}", path.string());
   Digest ctx = new_sha256();
-  std::array<char, 1 << 16> buffer{};
-  while (in) {
-    in.read(buffer.data(), buffer.size());
-    EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<size_t>(in.gcount()));
-  }
+  for_each_chunk(path, [&](const char* data, size_t size) { EVP_DigestUpdate(ctx.get(), data, size); });
   return finish_hex(ctx.get());
+}
+
+namespace {
+std::string xxh128_to_hex(XXH128_hash_t hash) { return fmt::format("{:016x}{:016x}", hash.high64, hash.low64); }
+
+struct XxhStateDeleter {
+  void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
+};
+}  // namespace
+
+std::string xxh128_hex(std::string_view bytes) { return xxh128_to_hex(XXH3_128bits(bytes.data(), bytes.size())); }
+
+std::string xxh128_file(const fs::path& path) {
+  const std::unique_ptr<XXH3_state_t, XxhStateDeleter> state(XXH3_createState());
+  if (!state || XXH3_128bits_reset(state.get()) != XXH_OK) fail(ErrorKind::kInternal, "XXH3 state allocation failed");
+  for_each_chunk(path, [&](const char* data, size_t size) { XXH3_128bits_update(state.get(), data, size); });
+  return xxh128_to_hex(XXH3_128bits_digest(state.get()));
 }
 
 CacheLock::CacheLock(const fs::path& lock_file) {
@@ -125,29 +155,34 @@ fs::path Cache::blob_path(std::string_view kind, std::string_view key) const {
 }
 
 std::optional<std::string> Cache::read(std::string_view kind, std::string_view key, bool* damaged) const {
+  auto entry = map(kind, key, damaged);
+  if (!entry) return std::nullopt;
+  return std::string(entry->payload);
+}
+
+std::optional<Cache::MappedEntry> Cache::map(std::string_view kind, std::string_view key, bool* damaged) const {
   if (damaged) *damaged = false;
   const fs::path path = blob_path(kind, key);
   std::error_code ec;
   if (!fs::exists(path, ec)) return std::nullopt;
-  std::string bytes = read_file(path);
-  const bool well_formed = bytes.size() >= kHeaderSize && std::string_view(bytes).substr(0, kMagic.size()) == kMagic &&
-                           bytes[kHeaderSize - 1] == '\n';
-  std::string_view payload = well_formed ? std::string_view(bytes).substr(kHeaderSize) : std::string_view();
-  if (!well_formed || sha256_hex(payload) != std::string_view(bytes).substr(kMagic.size(), 64)) {
+  MappedFile file(path);
+  const std::string_view bytes = file.bytes();
+  const bool well_formed = bytes.size() >= kHeaderSize && bytes.substr(0, kMagic.size()) == kMagic && bytes[kHeaderSize - 1] == '\n';
+  const std::string_view payload = well_formed ? bytes.substr(kHeaderSize) : std::string_view();
+  if (!well_formed || xxh128_hex(payload) != bytes.substr(kMagic.size(), kDigestChars)) {
     fs::remove(path, ec);
     if (damaged) *damaged = true;
     return std::nullopt;
   }
   fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // marks it recently used for prune
-  bytes.erase(0, kHeaderSize);  // in place: entries can be hundreds of MiB
-  return bytes;
+  return MappedEntry{std::move(file), payload};
 }
 
 void Cache::write(std::string_view kind, std::string_view key, std::string_view bytes) const {
   make_private_dir(root_ / std::string(kind));
   std::string blob;
   blob.reserve(kHeaderSize + bytes.size());
-  blob.append(kMagic).append(sha256_hex(bytes)).append("\n").append(bytes);
+  blob.append(kMagic).append(xxh128_hex(bytes)).append("\n").append(bytes);
   write_file_atomically(blob_path(kind, key), blob);
 }
 

@@ -161,5 +161,21 @@ TEST(Cache, Sha256MatchesKnownDigest) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+// Expected digests from xxh128sum (Debian's xxhash package).
+TEST(Cache, Xxh128MatchesKnownDigests) {
+  EXPECT_EQ(xxh128_hex("abc"), "06b05ab6733a618578af5f94892f3950");
+  EXPECT_EQ(xxh128_hex(""), "99aa06d3014798d86001c324468d497f");
+}
+
+TEST(Cache, Xxh128OfAFileEqualsThatOfItsBytesAcrossChunks) {
+  TempDir dir;
+  std::string bytes((size_t{9} << 20) + 123, '\0');  // more than two of the 4 MiB read chunks
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 2654435761u) >> 13);
+  write_file_atomically(dir.path() / "blob", bytes);
+  EXPECT_EQ(xxh128_file(dir.path() / "blob"), xxh128_hex(bytes));
+  EXPECT_EQ(sha256_file(dir.path() / "blob"), sha256_hex(bytes));
+  EXPECT_THROW(xxh128_file(dir.path() / "missing"), Error);
+}
+
 }  // namespace
 }  // namespace inferfoundry

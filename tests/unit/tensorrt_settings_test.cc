@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "model/graph_builder.h"
+#include "runtimes/model_digest.h"
 #include "support/cli_runner.h"
 
 namespace inferfoundry::tensorrt {
@@ -161,7 +162,7 @@ TEST(TensorRtCacheKey, ChangesWithEverythingAnEngineDependsOn) {
     mutate(identity, other, calibration);
     return engine_cache_key(identity, other, calibration) != key;
   };
-  EXPECT_TRUE(changed([](EngineIdentity& i, TensorRtSettings&, std::string&) { i.model_sha256 = "other"; }));
+  EXPECT_TRUE(changed([](EngineIdentity& i, TensorRtSettings&, std::string&) { i.model_digest = "other"; }));
   EXPECT_TRUE(changed([](EngineIdentity& i, TensorRtSettings&, std::string&) { i.gpu = "NVIDIA H200 sm_9.0"; }));
   EXPECT_TRUE(changed([](EngineIdentity& i, TensorRtSettings&, std::string&) { i.tensorrt_version = "10.10.0"; }));
   EXPECT_TRUE(changed([](EngineIdentity& i, TensorRtSettings&, std::string&) { i.onnxruntime_version = "1.30.0"; }));
@@ -171,7 +172,7 @@ TEST(TensorRtCacheKey, ChangesWithEverythingAnEngineDependsOn) {
   EXPECT_TRUE(changed([](EngineIdentity&, TensorRtSettings&, std::string& c) { c = "table-sha"; }));
   // The timing cache is shared across models and precisions, but not across GPUs or TensorRT versions.
   EngineIdentity other_model = base;
-  other_model.model_sha256 = "other";
+  other_model.model_digest = "other";
   EXPECT_EQ(timing_cache_key(base), timing_cache_key(other_model));
   EngineIdentity other_trt = base;
   other_trt.tensorrt_version = "10.10.0";
@@ -179,9 +180,9 @@ TEST(TensorRtCacheKey, ChangesWithEverythingAnEngineDependsOn) {
 }
 
 TEST(TensorRtCacheKey, FingerprintCoversModelBytes) {
-  const std::string a = model_fingerprint(static_model());
-  EXPECT_EQ(a, model_fingerprint(static_model()));
-  EXPECT_NE(a, model_fingerprint(dynamic_model()));
+  const std::string a = model_content_digest(static_model());
+  EXPECT_EQ(a, model_content_digest(static_model()));
+  EXPECT_NE(a, model_content_digest(dynamic_model()));
 }
 
 }  // namespace

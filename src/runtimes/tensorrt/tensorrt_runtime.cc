@@ -4,13 +4,14 @@
 // TensorRT, so everything past availability and option checking is untested against a real TensorRT.
 #include <dlfcn.h>
 
-#include <chrono>
 #include <cstdio>
 
 #include <fmt/format.h>
 
 #include "cache/cache.h"
 #include "core/error.h"
+#include "core/stopwatch.h"
+#include "runtimes/model_digest.h"
 #include "runtimes/onnx_cuda/ort_device_session.h"
 #include "runtimes/tensorrt/tensorrt_settings.h"
 
@@ -112,9 +113,9 @@ class TensorRtRuntime : public Runtime {
     auto stream = std::make_unique<cuda::Stream>();
     auto env = ort::shared_environment();
 
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch watch;
     Ort::Session session = create_session(*env, model, options, settings, folders, stream->get(), cache_hit);
-    const double create_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const double create_ms = watch.elapsed_ms();
 
     nlohmann::json nodes = ort::nodes_by_provider(session);
     nlohmann::json details = {
@@ -144,7 +145,7 @@ class TensorRtRuntime : public Runtime {
                                     const tensorrt::TensorRtSettings& settings) {
     if (!settings.engine_cache) return {};
     const auto gpu = cuda::query_gpu();
-    const tensorrt::EngineIdentity identity{tensorrt::model_fingerprint(model),
+    const tensorrt::EngineIdentity identity{model_content_digest(model),
                                             gpu ? gpu->name + " sm_" + gpu->compute_capability() : "unknown GPU",
                                             TensorRtLibrary().version(), ort::version_string()};
     const std::string calibration = settings.calibration_table.empty() ? "" : sha256_file(settings.calibration_table);

@@ -1,7 +1,6 @@
 #include "runtimes/tensorrt/tensorrt_settings.h"
 
 #include <algorithm>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -64,20 +63,6 @@ bool model_is_static(const Model& model) {
   return std::all_of(model.inputs().begin(), model.inputs().end(), [](const TensorSpec& s) {
     return std::all_of(s.dims.begin(), s.dims.end(), [](const Dim& d) { return d.is_fixed(); });
   });
-}
-
-void collect_external_files(const onnx::GraphProto& graph, std::set<std::string>& locations) {
-  for (const auto& initializer : graph.initializer()) {
-    for (const auto& entry : initializer.external_data()) {
-      if (entry.key() == "location") locations.insert(entry.value());
-    }
-  }
-  for (const auto& node : graph.node()) {
-    for (const auto& attribute : node.attribute()) {
-      if (attribute.has_g()) collect_external_files(attribute.g(), locations);
-      for (const auto& subgraph : attribute.graphs()) collect_external_files(subgraph, locations);
-    }
-  }
 }
 
 }  // namespace
@@ -146,24 +131,13 @@ TensorRtSettings resolve_settings(const Model& model, const RuntimeOptions& opti
 
 std::string engine_cache_key(const EngineIdentity& identity, const TensorRtSettings& settings,
                              const std::string& calibration_sha256) {
-  return Cache::make_key({"tensorrt-engine-v1", identity.model_sha256, identity.gpu, identity.tensorrt_version,
+  return Cache::make_key({"tensorrt-engine-v1", identity.model_digest, identity.gpu, identity.tensorrt_version,
                           identity.onnxruntime_version, settings.precision, settings.profile.min, settings.profile.opt,
                           settings.profile.max, calibration_sha256, std::to_string(settings.workspace_bytes)});
 }
 
 std::string timing_cache_key(const EngineIdentity& identity) {
   return Cache::make_key({"tensorrt-timing-v1", identity.gpu, identity.tensorrt_version, identity.onnxruntime_version});
-}
-
-std::string model_fingerprint(const Model& model) {
-  if (!model.path()) return sha256_hex(model.serialized());
-  std::string parts = sha256_file(*model.path());
-  std::set<std::string> locations;
-  collect_external_files(model.proto().graph(), locations);
-  for (const auto& location : locations) {
-    parts += ";" + location + "=" + sha256_file(resolve_external_data(model.path()->parent_path(), location));
-  }
-  return sha256_hex(parts);
 }
 
 std::unordered_map<std::string, std::string> provider_options(const TensorRtSettings& settings,

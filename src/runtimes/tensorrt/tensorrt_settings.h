@@ -42,7 +42,7 @@ ShapeProfile resolve_profile(const Model& model, const RuntimeOptions& options);
 
 // Everything an engine depends on: a change to any of these must not reuse a cached engine.
 struct EngineIdentity {
-  std::string model_sha256;  // the model file and its external data
+  std::string model_digest;  // model_content_digest(): the model file and its external data
   std::string gpu;           // name and compute capability
   std::string tensorrt_version;
   std::string onnxruntime_version;
@@ -51,9 +51,6 @@ std::string engine_cache_key(const EngineIdentity& identity, const TensorRtSetti
                              const std::string& calibration_sha256);
 // The timing cache is shared by every model built on the same GPU with the same TensorRT.
 std::string timing_cache_key(const EngineIdentity& identity);
-
-// sha256 of the model file plus the content of every external data file it names.
-std::string model_fingerprint(const Model& model);
 
 // ORT TensorRT provider options (documented string keys) for these settings and cache folders (empty
 // folders when the cache is off).
