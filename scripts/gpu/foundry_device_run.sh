@@ -63,9 +63,9 @@ fi
 if has cache; then
   for model in resnet50 mobilenet_v2; do
     for precision in fp32 fp16; do
-      echo "== plan cache: $model $precision, cold build then load from the cache"
+      echo "== plan cache: $model $precision, cold build then three loads from the cache (fresh processes)"
       rm -rf "$INFERFOUNDRY_CACHE_DIR"
-      for pass in cold cached; do
+      for pass in cold cached cached2 cached3; do
         timeout 240 "$bin/inferfoundry" build --runtime foundry --model "$models/$model.onnx" --precision "$precision" \
           --option progress=0 --output "$out/cache_${model}_${precision}_$pass.json" 2>&1 | head -3
       done

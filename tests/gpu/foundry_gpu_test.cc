@@ -15,6 +15,7 @@
 #include "model/graph_builder.h"
 #include "model/tensor_proto.h"
 #include "runtimes/registry.h"
+#include "support/cli_runner.h"
 #include "support/tensors.h"
 
 namespace inferfoundry {
@@ -173,6 +174,31 @@ Model data_movement() {
   auto& z = b.add_node("Concat", {"pf", "mf"}, {"z"});
   set_attribute(z, "axis", int64_t{1});
   return Model::from_proto(b.build(), "data_movement");
+}
+
+// A plan read back (mapped from the cache, or from a --save-plan file) runs what was built: same outputs.
+TEST_F(FoundryGpu, PlansFromTheCacheAndFromAFileRunLikeTheBuiltEngine) {
+  testing::TempDir dir;
+  const Model model = resnet_block();
+  const std::vector<Tensor> inputs = {random_tensor("x", {2, 16, 12, 12}, 7)};
+  const auto outputs_and_source = [&](std::map<std::string, std::string> extra) {
+    RuntimeOptions options;
+    options.precision = "fp16";
+    options.cache_dir = (dir / "cache").string();
+    options.extra = std::move(extra);
+    auto session = foundry_->prepare(model, options);
+    session->set_inputs(inputs);
+    session->run();
+    return std::make_pair(session->outputs(), session->details().at("plan_source").get<std::string>());
+  };
+  const auto [built, built_from] = outputs_and_source({{"save-plan", (dir / "block.plan").string()}});
+  EXPECT_EQ(built_from, "built (cache miss)");
+  const auto [cached, cached_from] = outputs_and_source({});
+  EXPECT_EQ(cached_from, "cache");
+  EXPECT_EQ(compare(cached, built, 1e-6, 1e-6), "");
+  const auto [loaded, loaded_from] = outputs_and_source({{"load-plan", (dir / "block.plan").string()}});
+  EXPECT_EQ(loaded_from, "plan file " + (dir / "block.plan").string());
+  EXPECT_EQ(compare(loaded, built, 1e-6, 1e-6), "");
 }
 
 TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp32) { expect_matches_onnx(resnet_block(), "fp32", 1e-4); }

@@ -275,7 +275,10 @@ TEST(FoundryPlanFormat, RoundTripsGraphWeightsAndChoices) {
     EXPECT_EQ(a.layout, c.layout);
     EXPECT_EQ(a.offset, c.offset);
     ASSERT_EQ(a.is_constant(), c.is_constant());
-    if (a.is_constant()) EXPECT_TRUE(std::equal(a.constant->bytes().begin(), a.constant->bytes().end(), c.constant->bytes().begin()));
+    if (!a.is_constant()) continue;
+    const auto want = constant_bytes(plan, a), got = constant_bytes(back, c);
+    EXPECT_TRUE(std::equal(want.begin(), want.end(), got.begin(), got.end())) << a.name;
+    EXPECT_EQ(c.in_weight_image, a.offset >= 0) << "device weights stay in the image, without a copy";
   }
   EXPECT_EQ(serialize_plan(back), bytes);
 }

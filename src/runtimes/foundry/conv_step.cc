@@ -41,7 +41,7 @@ class ConvStep : public Step {
     channels_ = y.shape[1];
     spatial_ = y.shape[2] * y.shape[3];
     total_ = element_count(y.shape);
-    describe(node, x, w, y);
+    check_geometry(node, x, w);
     prepare_gemm(node, x, w, y);
     prepare_depthwise(node, x, w, y);
     if (!ctx.choose && restore(node)) return;
@@ -63,36 +63,57 @@ class ConvStep : public Step {
   }
 
  private:
-  void describe(const Node& node, const Value& x, const Value& w, const Value& y) {
-    const cudnnDataType_t type = half_ ? CUDNN_DATA_HALF : CUDNN_DATA_FLOAT;
-    const cudnnTensorFormat_t format = nhwc_ ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
+  void check_geometry(const Node& node, const Value& x, const Value& w) const {
     const auto pads = node.attr_ints("pads"), strides = node.attr_ints("strides"), dilations = node.attr_ints("dilations");
     if (pads.size() != 4 || strides.size() != 2 || dilations.size() != 2 || x.shape.size() != 4 || w.shape.size() != 4) {
       fail(ErrorKind::kRuntime, "conv '{}': malformed 2-D convolution attributes", node.name);
     }
     if (pads[0] != pads[2] || pads[1] != pads[3]) fail(ErrorKind::kRuntime, "conv '{}': asymmetric padding is not supported", node.name);
-    check_cudnn(cudnnSetTensor4dDescriptor(xd_, format, type, x.shape[0], x.shape[1], x.shape[2], x.shape[3]), "x descriptor");
-    check_cudnn(cudnnSetTensor4dDescriptor(yd_, format, type, y.shape[0], y.shape[1], y.shape[2], y.shape[3]), "y descriptor");
-    check_cudnn(cudnnSetFilter4dDescriptor(wd_, type, format, w.shape[0], w.shape[1], w.shape[2], w.shape[3]), "filter descriptor");
-    check_cudnn(cudnnSetTensor4dDescriptor(bd_, CUDNN_TENSOR_NCHW, type, 1, y.shape[1], 1, 1), "bias descriptor");
-    check_cudnn(cudnnSetConvolution2dDescriptor(cd_, pads[0], pads[1], strides[0], strides[1], dilations[0], dilations[1],
+  }
+
+  // cuDNN's descriptors, made only when cuDNN is a candidate or the plan chose it: the first cuDNN call of
+  // a process loads its libraries (about 0.1 s), which a plan running on cuBLASLt and foundry's kernels skips.
+  struct CudnnConv {
+    TensorDesc xd, yd, bd;
+    FilterDesc wd;
+    ConvDesc cd;
+    ActivationDesc ad;
+  };
+
+  const CudnnConv& describe(const Node& node) {
+    if (dnn_) return *dnn_;
+    const Graph& g = *ctx_.graph;
+    const Value& x = g.values[node.inputs[0]];
+    const Value& w = g.values[node.inputs[1]];
+    const Value& y = g.values[node.outputs[0]];
+    dnn_ = std::make_unique<CudnnConv>();
+    const cudnnDataType_t type = half_ ? CUDNN_DATA_HALF : CUDNN_DATA_FLOAT;
+    const cudnnTensorFormat_t format = nhwc_ ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
+    const auto pads = node.attr_ints("pads"), strides = node.attr_ints("strides"), dilations = node.attr_ints("dilations");
+    check_cudnn(cudnnSetTensor4dDescriptor(dnn_->xd, format, type, x.shape[0], x.shape[1], x.shape[2], x.shape[3]), "x descriptor");
+    check_cudnn(cudnnSetTensor4dDescriptor(dnn_->yd, format, type, y.shape[0], y.shape[1], y.shape[2], y.shape[3]), "y descriptor");
+    check_cudnn(cudnnSetFilter4dDescriptor(dnn_->wd, type, format, w.shape[0], w.shape[1], w.shape[2], w.shape[3]), "filter descriptor");
+    check_cudnn(cudnnSetTensor4dDescriptor(dnn_->bd, CUDNN_TENSOR_NCHW, type, 1, y.shape[1], 1, 1), "bias descriptor");
+    check_cudnn(cudnnSetConvolution2dDescriptor(dnn_->cd, pads[0], pads[1], strides[0], strides[1], dilations[0], dilations[1],
                                                 CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT), "convolution descriptor");
-    check_cudnn(cudnnSetConvolutionGroupCount(cd_, static_cast<int>(node.attr_int("group", 1))), "group count");
+    check_cudnn(cudnnSetConvolutionGroupCount(dnn_->cd, static_cast<int>(node.attr_int("group", 1))), "group count");
     const cudnnMathType_t math = half_ ? CUDNN_TENSOR_OP_MATH : ctx_.tf32 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH;
-    check_cudnn(cudnnSetConvolutionMathType(cd_, math), "math type");
-    check_cudnn(cudnnSetActivationDescriptor(ad_, act_ == 1 ? CUDNN_ACTIVATION_RELU : CUDNN_ACTIVATION_IDENTITY,
+    check_cudnn(cudnnSetConvolutionMathType(dnn_->cd, math), "math type");
+    check_cudnn(cudnnSetActivationDescriptor(dnn_->ad, act_ == 1 ? CUDNN_ACTIVATION_RELU : CUDNN_ACTIVATION_IDENTITY,
                                              CUDNN_NOT_PROPAGATE_NAN, 0.0), "activation descriptor");
+    return *dnn_;
   }
 
   void run(cudnnConvolutionFwdAlgo_t algo, bool fused, cudaStream_t stream, void* workspace, size_t bytes) {
     const float one = 1.0f, zero = 0.0f, alpha2 = z_ ? 1.0f : 0.0f;
+    const CudnnConv& d = *dnn_;
     check_cudnn(cudnnSetStream(ctx_.cudnn(), stream), "set stream");
     if (fused) {
-      check_cudnn(cudnnConvolutionBiasActivationForward(ctx_.cudnn(), &one, xd_, x_, wd_, w_, cd_, algo, workspace, bytes, &alpha2, yd_,
-                                                        z_ ? z_ : y_, bd_, b_, ad_, yd_, y_), "convolution+bias+activation");
+      check_cudnn(cudnnConvolutionBiasActivationForward(ctx_.cudnn(), &one, d.xd, x_, d.wd, w_, d.cd, algo, workspace, bytes, &alpha2, d.yd,
+                                                        z_ ? z_ : y_, d.bd, b_, d.ad, d.yd, y_), "convolution+bias+activation");
       return;
     }
-    check_cudnn(cudnnConvolutionForward(ctx_.cudnn(), &one, xd_, x_, wd_, w_, cd_, algo, workspace, bytes, &zero, yd_, y_), "convolution");
+    check_cudnn(cudnnConvolutionForward(ctx_.cudnn(), &one, d.xd, x_, d.wd, w_, d.cd, algo, workspace, bytes, &zero, d.yd, y_), "convolution");
     kernels::bias_activation(y_, b_, z_, total_, channels_, spatial_, nhwc_, act_, lo_, hi_, half_, stream);
     cuda::check(cudaGetLastError(), "bias/activation kernel");
   }
@@ -155,7 +176,8 @@ class ConvStep : public Step {
     if (!node.has_attr("algo")) return false;
     algo_ = static_cast<cudnnConvolutionFwdAlgo_t>(node.attr_int("algo", 0));
     fused_ = node.attr_int("fused", 0) != 0;
-    return cudnnGetConvolutionForwardWorkspaceSize(ctx_.cudnn(), xd_, wd_, cd_, yd_, algo_, &workspace_) == CUDNN_STATUS_SUCCESS;
+    const CudnnConv& d = describe(node);
+    return cudnnGetConvolutionForwardWorkspaceSize(ctx_.cudnn(), d.xd, d.wd, d.cd, d.yd, algo_, &workspace_) == CUDNN_STATUS_SUCCESS;
   }
 
   // Times the matrix-product candidates; returns the best time (or the incoming one when none beats it).
@@ -184,7 +206,8 @@ class ConvStep : public Step {
     }
     cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
     int returned = 0;
-    check_cudnn(cudnnGetConvolutionForwardAlgorithm_v7(ctx_.cudnn(), xd_, wd_, cd_, yd_, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf),
+    const CudnnConv& d = describe(node);
+    check_cudnn(cudnnGetConvolutionForwardAlgorithm_v7(ctx_.cudnn(), d.xd, d.wd, d.cd, d.yd, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf),
                 "algorithm list");
     double best = -1;
     nlohmann::json tried = nlohmann::json::array();
@@ -225,10 +248,7 @@ class ConvStep : public Step {
   }
 
   const StepContext& ctx_;
-  TensorDesc xd_, yd_, bd_;
-  FilterDesc wd_;
-  ConvDesc cd_;
-  ActivationDesc ad_;
+  std::unique_ptr<CudnnConv> dnn_;
   const void *x_ = nullptr, *w_ = nullptr, *b_ = nullptr, *z_ = nullptr;
   void* y_ = nullptr;
   bool half_ = false, nhwc_ = false, fused_ = false;

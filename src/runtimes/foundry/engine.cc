@@ -2,31 +2,61 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/stopwatch.h"
 
 namespace inferfoundry::foundry {
 namespace {
 constexpr size_t kChoiceScratch = size_t{256} << 20;
-}
 
-Engine::Engine(PlanFile plan, const EngineOptions& options) : plan_(std::move(plan)) {
+// Where the time of a per-step phase goes: totals per operator and the slowest steps, so that a one-time
+// library initialisation hiding in the first step of its kind stands out.
+class StepTimes {
+ public:
+  void add(const Node& node, double ms) {
+    by_op_[node.op] += ms;
+    slowest_.push_back({ms, node.op + " " + node.name});
+  }
+  nlohmann::json to_json() {
+    constexpr size_t kShown = 4;
+    std::sort(slowest_.begin(), slowest_.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    nlohmann::json slowest = nlohmann::json::array();
+    for (size_t k = 0; k < std::min(kShown, slowest_.size()); ++k) slowest.push_back({{"step", slowest_[k].second}, {"ms", slowest_[k].first}});
+    return {{"by_op", by_op_}, {"slowest", slowest}};
+  }
+
+ private:
+  std::map<std::string, double> by_op_;
+  std::vector<std::pair<double, std::string>> slowest_;
+};
+}  // namespace
+
+Engine::Engine(PlanFile plan, const EngineOptions& options, LtHandle lt) : plan_(std::move(plan)), lt_(std::move(lt)) {
+  // Each phase is timed: a cached start is only as fast as its slowest phase, and this shows which it is.
+  Stopwatch phase;
+  const auto end_phase = [&](const char* name) { start_phases_ms_[name] = phase.lap_ms(); };
   validate_planned_graph(plan_.graph, plan_.memory);
   weights_ = cuda::DeviceBuffer(static_cast<size_t>(std::max<int64_t>(plan_.memory.weight_bytes, 256)));
   arena_ = cuda::DeviceBuffer(static_cast<size_t>(std::max<int64_t>(plan_.memory.arena_bytes, 256)));
   // Kernels never read an activation before writing it, but a defined start keeps timing runs reproducible.
   cuda::check(cudaMemset(arena_.get(), 0, arena_.size()), "clear arena");
+  end_phase("allocate");
   upload_weights();
+  end_phase("upload_weights");
   ctx_.graph = &plan_.graph;
   ctx_.arena = static_cast<char*>(arena_.get());
   ctx_.weights = static_cast<char*>(weights_.get());
   // cuDNN is loaded only when a layer uses it: plans whose convolutions all run as matrix products start faster.
   ctx_.cudnn = [this] {
     if (!cudnn_) {
+      const Stopwatch watch;
       cudnn_.emplace();
       check_cudnn(cudnnSetStream(*cudnn_, stream_.get()), "set stream");
+      start_phases_ms_["cudnn_handle"] = watch.elapsed_ms();
     }
     return cudnn_->get();
   };
@@ -36,9 +66,12 @@ Engine::Engine(PlanFile plan, const EngineOptions& options) : plan_(std::move(pl
   ctx_.choose = options.choose_kernels;
   ctx_.own_depthwise = options.own_depthwise;
   create_steps(options);
+  end_phase("create_steps");  // includes cudnn_handle when a layer needed it
   capture();
+  end_phase("capture");
   launch();  // the first replay uploads the graph; keep it out of anyone's timing
   stream_.synchronize();
+  end_phase("first_replay");
 }
 
 Engine::~Engine() = default;
@@ -54,7 +87,16 @@ void Engine::launch() const {
 
 void Engine::capture() {
   try {
-    graph_ = cuda::GraphExec::capture(stream_.get(), [&] { enqueue_steps(); });
+    // The first launch of each kernel loads it (CUDA lazy loading), so capture time is mostly module loads.
+    StepTimes times;
+    graph_ = cuda::GraphExec::capture(stream_.get(), [&] {
+      for (size_t s = 0; s < steps_.size(); ++s) {
+        const Stopwatch watch;
+        steps_[s]->enqueue(stream_.get(), workspace_.get());
+        times.add(plan_.graph.nodes[step_nodes_[s]], watch.elapsed_ms());
+      }
+    });
+    start_phases_ms_["capture_detail"] = times.to_json();
   } catch (const Error& e) {
     // A library call that cannot be captured: end the capture cleanly and run the steps one by one.
     cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
@@ -71,11 +113,15 @@ void Engine::capture() {
 }
 
 void Engine::upload_weights() {
-  // Straight from each constant: staging 100 MB through pinned memory costs more than it saves, once.
+  char* device = static_cast<char*>(weights_.get());
+  // A loaded plan holds the block as it lies on the device: one copy. A built one uploads each constant
+  // (straight from it: staging 100 MB through pinned memory costs more than it saves, once).
+  if (!plan_.weight_image.empty()) {
+    cuda::check(cudaMemcpy(device, plan_.weight_image.data(), plan_.weight_image.size(), cudaMemcpyHostToDevice), "upload weights");
+  }
   for (const Value& v : plan_.graph.values) {
-    if (!v.is_constant() || v.offset < 0) continue;
-    cuda::check(cudaMemcpy(static_cast<char*>(weights_.get()) + v.offset, v.constant->bytes().data(), v.byte_size(), cudaMemcpyHostToDevice),
-                "upload weights");
+    if (!v.constant || v.offset < 0) continue;
+    cuda::check(cudaMemcpy(device + v.offset, v.constant->bytes().data(), v.byte_size(), cudaMemcpyHostToDevice), "upload weights");
   }
 }
 
@@ -91,16 +137,20 @@ void Engine::create_steps(const EngineOptions& options) {
   size_t workspace = 0;
   int heavy = 0, heavy_total = 0;
   for (const Node& node : plan_.graph.nodes) heavy_total += node.op == "Conv" || node.op == "Gemm";
+  StepTimes times;
   for (size_t n = 0; n < plan_.graph.nodes.size(); ++n) {
     Node& node = plan_.graph.nodes[n];
     const bool is_heavy = node.op == "Conv" || node.op == "Gemm";
+    const Stopwatch watch;
     steps_.push_back(make_step(node, ctx_));
+    times.add(node, watch.elapsed_ms());
     step_nodes_.push_back(static_cast<int>(n));
     workspace = std::max(workspace, steps_.back()->workspace_bytes());
     if (is_heavy && options.choose_kernels && options.progress) {
       options.progress(fmt::format("[{}/{}] {} {}: {}", ++heavy, heavy_total, node.op, node.name, steps_.back()->kernel()));
     }
   }
+  start_phases_ms_["create_steps_detail"] = times.to_json();
   ctx_.scratch = nullptr;
   ctx_.scratch_bytes = 0;
   scratch = cuda::DeviceBuffer();

@@ -26,8 +26,9 @@ struct EngineOptions {
 
 class Engine {
  public:
-  // Takes the plan (kernel choices are written into it when choosing); throws Error(kRuntime).
-  Engine(PlanFile plan, const EngineOptions& options);
+  // Takes the plan (kernel choices are written into it when choosing) and the cuBLASLt handle to use;
+  // throws Error(kRuntime).
+  Engine(PlanFile plan, const EngineOptions& options, LtHandle lt = LtHandle());
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -47,6 +48,9 @@ class Engine {
   nlohmann::json profile(int iterations);
   // Which kernel each executed layer uses, for the build summary.
   nlohmann::json kernels() const;
+  // Milliseconds spent in each phase of construction (allocate, upload_weights, create_steps, cudnn_handle,
+  // capture, first_replay).
+  const nlohmann::json& start_phases_ms() const { return start_phases_ms_; }
 
  private:
   void upload_weights();
@@ -64,6 +68,7 @@ class Engine {
   std::vector<int> step_nodes_;  // node index of each step
   cuda::GraphExec graph_;
   std::string capture_error_;
+  nlohmann::json start_phases_ms_ = nlohmann::json::object();
 };
 
 }  // namespace inferfoundry::foundry

@@ -25,10 +25,13 @@ struct Value {
   Shape shape;
   Layout layout = Layout::kPlain;
   std::optional<Tensor> constant;  // weights and folded constants (logical row-major, or as the layout says)
+  // A weight of a loaded plan: its bytes stay in the plan's weight image (PlanFile::weight_image, at
+  // `offset`) instead of being copied into `constant`.
+  bool in_weight_image = false;
   int alias_of = -1;               // shares the memory of this value (reshape-like ops)
   int64_t offset = -1;             // byte offset in the activation arena or the weight block, once planned
 
-  bool is_constant() const { return constant.has_value(); }
+  bool is_constant() const { return constant.has_value() || in_weight_image; }
   size_t byte_size() const { return static_cast<size_t>(element_count(shape)) * dtype_size(dtype); }
 };
 

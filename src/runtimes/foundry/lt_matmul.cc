@@ -45,6 +45,15 @@ void LtMatmul::run(const cublasLtMatmulAlgo_t& algo, const void* x, const void* 
                               c_.get(), y, c_.get(), &algo, workspace, workspace_bytes, stream), "matmul");
 }
 
+LtHandle warm_cublaslt_handle(bool half, bool tf32) {
+  LtHandle handle;
+  // One small product, queried and checked: the calls a plan's first layer makes.
+  const LtMatmul probe(handle, 64, 64, 64, half, tf32, /*bias=*/nullptr, /*relu=*/false, /*residual=*/false);
+  size_t workspace = 0;
+  for (const auto& candidate : probe.candidates(size_t{1} << 20, 1)) probe.usable(candidate.algo, &workspace);
+  return handle;
+}
+
 std::vector<int64_t> algo_words(const cublasLtMatmulAlgo_t& algo) {
   std::vector<int64_t> words(sizeof(algo) / sizeof(int64_t));
   std::memcpy(words.data(), &algo, sizeof(algo));

@@ -27,6 +27,11 @@ class LtMatmul {
   MatrixLayout a_, b_, c_;
 };
 
+// A cuBLASLt handle past the library's start-up for one precision (about 0.1 s on an H100, paid by a
+// process's first query of fp16 or fp32 products), made on a helper thread while the CPU hashes the model
+// and reads the plan.
+LtHandle warm_cublaslt_handle(bool half, bool tf32);
+
 std::vector<int64_t> algo_words(const cublasLtMatmulAlgo_t& algo);
 bool algo_from_words(const std::vector<int64_t>& words, cublasLtMatmulAlgo_t& algo);
 

@@ -10,7 +10,8 @@ namespace {
 
 using nlohmann::json;
 constexpr char kMagic[8] = {'I', 'F', 'P', 'L', 'A', 'N', '\0', '\1'};
-constexpr size_t kPrefix = 8 + 4 + 8 + 8 + 64;
+constexpr size_t kDigestAt = 8 + 4 + 8 + 8, kDigestChars = 32;
+constexpr size_t kPrefix = kDigestAt + kDigestChars;
 
 template <typename T>
 void put(std::string& out, T value) {
@@ -46,15 +47,22 @@ AttrValue attr_from_json(const json& j) {
   fail(ErrorKind::kInput, "damaged plan: attribute without a type");
 }
 
-json graph_to_json(const Graph& graph, std::string& blob) {
+// The blob starts with the weight image (every device weight at its planned offset, padding zeroed), so a
+// loader uploads it as it lies; constants with no device offset follow it.
+json graph_to_json(const PlanFile& plan, std::string& blob) {
+  const Graph& graph = plan.graph;
+  blob.assign(static_cast<size_t>(plan.memory.weight_bytes), '\0');
   json values = json::array();
   for (const Value& v : graph.values) {
     json jv = {{"name", v.name}, {"dtype", static_cast<int>(v.dtype)}, {"shape", v.shape},
                {"layout", static_cast<int>(v.layout)}, {"alias_of", v.alias_of}, {"offset", v.offset}};
-    if (v.constant) {
-      jv["const_at"] = blob.size();
-      jv["const_bytes"] = v.constant->byte_size();
-      blob.append(reinterpret_cast<const char*>(v.constant->bytes().data()), v.constant->byte_size());
+    if (v.is_constant()) {
+      const std::span<const std::byte> bytes = constant_bytes(plan, v);
+      const size_t at = v.offset >= 0 ? static_cast<size_t>(v.offset) : blob.size();
+      if (v.offset < 0) blob.resize(blob.size() + bytes.size());
+      std::memcpy(blob.data() + at, bytes.data(), bytes.size());
+      jv["const_at"] = at;
+      jv["const_bytes"] = bytes.size();
     }
     values.push_back(std::move(jv));
   }
@@ -67,7 +75,8 @@ json graph_to_json(const Graph& graph, std::string& blob) {
   return {{"opset", graph.opset}, {"inputs", graph.inputs}, {"outputs", graph.outputs}, {"values", values}, {"nodes", nodes}};
 }
 
-Graph graph_from_json(const json& j, std::string_view blob) {
+// Device weights stay in the image (in_weight_image); only constants outside it are copied.
+Graph graph_from_json(const json& j, std::string_view blob, int64_t weight_bytes) {
   Graph graph;
   graph.opset = j.at("opset").get<int64_t>();
   graph.inputs = j.at("inputs").get<std::vector<int>>();
@@ -90,9 +99,16 @@ Graph graph_from_json(const json& j, std::string_view blob) {
       if (at > blob.size() || size > blob.size() - at || size != v.byte_size() || dtype_size(v.dtype) == 0) {
         fail(ErrorKind::kInput, "damaged plan: constant '{}' does not fit the weight blob", v.name);
       }
-      Tensor t(v.name, v.dtype, v.shape);
-      std::memcpy(t.bytes().data(), blob.data() + at, size);
-      v.constant = std::move(t);
+      if (v.offset >= 0) {
+        if (at != static_cast<uint64_t>(v.offset) || at + size > static_cast<uint64_t>(weight_bytes)) {
+          fail(ErrorKind::kInput, "damaged plan: weight '{}' is not at its offset in the weight image", v.name);
+        }
+        v.in_weight_image = true;
+      } else {
+        Tensor t(v.name, v.dtype, v.shape);
+        std::memcpy(t.bytes().data(), blob.data() + at, size);
+        v.constant = std::move(t);
+      }
     }
     graph.values.push_back(std::move(v));
   }
@@ -124,9 +140,17 @@ MemoryPlan memory_from_json(const json& j) {
 
 }  // namespace
 
+std::span<const std::byte> constant_bytes(const PlanFile& plan, const Value& value) {
+  if (value.constant) return value.constant->bytes();
+  if (!value.in_weight_image || value.offset < 0 || static_cast<size_t>(value.offset) + value.byte_size() > plan.weight_image.size()) {
+    fail(ErrorKind::kInternal, "foundry: constant '{}' has no bytes in the plan", value.name);
+  }
+  return {reinterpret_cast<const std::byte*>(plan.weight_image.data()) + value.offset, value.byte_size()};
+}
+
 std::string serialize_plan(const PlanFile& plan) {
   std::string blob;
-  const json header = {{"fingerprint", plan.fingerprint}, {"graph", graph_to_json(plan.graph, blob)},
+  const json header = {{"fingerprint", plan.fingerprint}, {"graph", graph_to_json(plan, blob)},
                        {"memory", memory_to_json(plan.memory)}, {"summary", plan.summary}};
   const std::vector<uint8_t> cbor = json::to_cbor(header);
   std::string payload(reinterpret_cast<const char*>(cbor.data()), cbor.size());
@@ -135,12 +159,12 @@ std::string serialize_plan(const PlanFile& plan) {
   put<uint32_t>(out, kPlanFormatVersion);
   put<uint64_t>(out, cbor.size());
   put<uint64_t>(out, blob.size());
-  out += sha256_hex(payload);
+  out += xxh128_hex(payload);
   out += payload;
   return out;
 }
 
-PlanFile deserialize_plan(std::string_view bytes, bool verify_checksum) {
+PlanFile deserialize_plan(std::string_view bytes, bool verify_checksum, std::shared_ptr<const void> storage) {
   if (bytes.size() < kPrefix || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
     fail(ErrorKind::kInput, "damaged plan: not a foundry plan file (bad magic or truncated header)");
   }
@@ -150,14 +174,25 @@ PlanFile deserialize_plan(std::string_view bytes, bool verify_checksum) {
   const size_t body = bytes.size() - kPrefix;
   if (header_size > body || blob_size != body - header_size) fail(ErrorKind::kInput, "damaged plan: sizes do not match the file (truncated?)");
   const std::string_view payload = bytes.substr(kPrefix);
-  if (verify_checksum && sha256_hex(payload) != bytes.substr(28, 64)) fail(ErrorKind::kInput, "damaged plan: checksum mismatch");
+  if (verify_checksum && xxh128_hex(payload) != bytes.substr(kDigestAt, kDigestChars)) fail(ErrorKind::kInput, "damaged plan: checksum mismatch");
   PlanFile plan;
   try {
     const json header = json::from_cbor(payload.substr(0, header_size));
     plan.fingerprint = header.at("fingerprint");
     plan.summary = header.at("summary");
     plan.memory = memory_from_json(header.at("memory"));
-    plan.graph = graph_from_json(header.at("graph"), payload.substr(header_size));
+    const std::string_view blob = payload.substr(header_size);
+    if (plan.memory.weight_bytes < 0 || static_cast<uint64_t>(plan.memory.weight_bytes) > blob.size()) {
+      fail(ErrorKind::kInput, "damaged plan: the weight image is shorter than the memory plan says");
+    }
+    plan.graph = graph_from_json(header.at("graph"), blob, plan.memory.weight_bytes);
+    plan.weight_image = blob.substr(0, static_cast<size_t>(plan.memory.weight_bytes));
+    if (!storage) {  // nothing keeps `bytes` alive: own a copy of the image
+      auto owned = std::make_shared<const std::string>(plan.weight_image);
+      plan.weight_image = *owned;
+      storage = std::move(owned);
+    }
+    plan.weight_storage = std::move(storage);
   } catch (const json::exception& e) {
     fail(ErrorKind::kInput, "damaged plan: {}", e.what());
   }

@@ -3,30 +3,28 @@
 #include "cache/cache.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/stopwatch.h"
 #include "runtimes/foundry/onnx_import.h"
+#include "runtimes/model_digest.h"
 
 namespace inferfoundry::foundry {
 namespace {
 constexpr const char* kCacheKind = "foundry-plan";
 
-std::string model_hash(const Model& model) {
-  if (model.path() && !model.has_external_data()) return sha256_file(*model.path());
-  return sha256_hex(model.serialized());
-}
-
-std::optional<PlanFile> parse_checked(std::string_view bytes, const nlohmann::json& fingerprint, const std::string& where, std::string& warning,
-                                      bool verify_checksum = true) {
+void parse_checked(std::string_view bytes, const nlohmann::json& fingerprint, const std::string& where, PlanRead& read,
+                   bool verify_checksum = true, std::shared_ptr<const void> storage = nullptr) {
+  const Stopwatch watch;
   try {
-    PlanFile plan = deserialize_plan(bytes, verify_checksum);
+    PlanFile plan = deserialize_plan(bytes, verify_checksum, std::move(storage));
     if (plan.fingerprint != fingerprint) {
-      warning = fmt::format("stale plan {} ({}); rebuilding", where, fingerprint_difference(plan.fingerprint, fingerprint));
-      return std::nullopt;
+      read.warning = fmt::format("stale plan {} ({}); rebuilding", where, fingerprint_difference(plan.fingerprint, fingerprint));
+    } else {
+      read.plan = std::move(plan);
     }
-    return plan;
   } catch (const Error& e) {
-    warning = fmt::format("{} ({}); rebuilding", e.what(), where);
-    return std::nullopt;
+    read.warning = fmt::format("{} ({}); rebuilding", e.what(), where);
   }
+  read.parse_ms = watch.elapsed_ms();
 }
 }  // namespace
 
@@ -38,7 +36,7 @@ nlohmann::json plan_fingerprint(const Model& model, const RuntimeOptions& option
     const auto it = options.extra.find(key);
     return it == options.extra.end() ? std::string(fallback) : it->second;
   };
-  return {{"model_sha256", model_hash(model)},
+  return {{"model_digest", model_content_digest(model)},
           {"precision", options.precision},
           {"tf32", extra("tf32", "0")},
           {"layout", extra("layout", "nhwc")},
@@ -67,24 +65,35 @@ std::string fingerprint_difference(const nlohmann::json& have, const nlohmann::j
   return out.empty() ? "fingerprint differs" : out;
 }
 
-std::optional<PlanFile> read_plan_file(const std::filesystem::path& path, const nlohmann::json& fingerprint, std::string& warning) {
+PlanRead read_plan_file(const std::filesystem::path& path, const nlohmann::json& fingerprint) {
+  PlanRead read;
+  const Stopwatch watch;
   std::string bytes;
   try {
     bytes = read_file(path);
   } catch (const Error& e) {
-    warning = fmt::format("{}; building instead", e.what());
-    return std::nullopt;
+    read.warning = fmt::format("{}; building instead", e.what());
+    return read;
   }
-  return parse_checked(bytes, fingerprint, path.string(), warning);
+  read.bytes_ms = watch.elapsed_ms();
+  parse_checked(bytes, fingerprint, path.string(), read);
+  return read;
 }
 
-std::optional<PlanFile> read_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint, std::string& warning) {
+PlanRead read_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint) {
+  PlanRead read;
+  const Stopwatch watch;
   const Cache cache(cache_root);
   bool damaged = false;
-  const auto bytes = cache.read(kCacheKind, cache_key(fingerprint), &damaged);
-  if (damaged) warning = "damaged plan in the cache (checksum mismatch), removed; rebuilding";
-  if (!bytes) return std::nullopt;
-  return parse_checked(*bytes, fingerprint, "in the cache", warning, /*verify_checksum=*/false);  // the cache checked its own
+  // Mapped, not read: the weights go from the page cache to the GPU with no copy in between.
+  std::optional<Cache::MappedEntry> entry = cache.map(kCacheKind, cache_key(fingerprint), &damaged);
+  read.bytes_ms = watch.elapsed_ms();
+  if (damaged) read.warning = "damaged plan in the cache (checksum mismatch), removed; rebuilding";
+  if (!entry) return read;
+  const std::string_view payload = entry->payload;
+  auto storage = std::make_shared<const MappedFile>(std::move(entry->file));
+  parse_checked(payload, fingerprint, "in the cache", read, /*verify_checksum=*/false, std::move(storage));  // the cache checked its own
+  return read;
 }
 
 void write_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint, const std::string& bytes) {

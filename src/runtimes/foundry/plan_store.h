@@ -19,10 +19,16 @@ nlohmann::json plan_fingerprint(const Model& model, const RuntimeOptions& option
                                 const std::string& compute_capability, const std::string& library_versions);
 std::string cache_key(const nlohmann::json& fingerprint);
 
-// Reads and checks a plan. Returns nullopt with `warning` set when it is damaged or stale (built for
-// something else): the caller rebuilds and shows the warning.
-std::optional<PlanFile> read_plan_file(const std::filesystem::path& path, const nlohmann::json& fingerprint, std::string& warning);
-std::optional<PlanFile> read_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint, std::string& warning);
+// A plan read from a file or the cache. `plan` is empty when there was none, or it was damaged or stale
+// (built for something else); then `warning` says why and the caller rebuilds and shows it.
+struct PlanRead {
+  std::optional<PlanFile> plan;
+  std::string warning;
+  double bytes_ms = 0;  // reading the bytes and checking their checksum
+  double parse_ms = 0;  // decoding header, graph and weights
+};
+PlanRead read_plan_file(const std::filesystem::path& path, const nlohmann::json& fingerprint);
+PlanRead read_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint);
 void write_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint, const std::string& bytes);
 
 // Differences between two fingerprints, "precision: fp16 vs fp32; gpu: ...", for stale-plan warnings.

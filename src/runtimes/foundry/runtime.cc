@@ -1,25 +1,24 @@
 // `foundry`: InferFoundry's own ahead-of-time ONNX -> CUDA engine builder (docs/foundry.md).
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <future>
 
 #include <fmt/format.h>
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/stopwatch.h"
 #include "runtimes/cuda/cuda_common.h"
 #include "runtimes/foundry/builder.h"
 #include "runtimes/foundry/engine.h"
+#include "runtimes/foundry/lt_matmul.h"
 #include "runtimes/foundry/plan_store.h"
 
 namespace inferfoundry {
 namespace foundry {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
 
 std::string option(const RuntimeOptions& options, const char* key, const std::string& fallback = "") {
   const auto it = options.extra.find(key);
@@ -155,10 +154,19 @@ class FoundryRuntime : public Runtime {
     if (!gpu) fail(ErrorKind::kUnavailable, "runtime 'foundry' is unavailable: GPU properties could not be read");
     // Creating the CUDA context costs the same whether a plan is built or loaded (about 0.3 s on an H100),
     // so it is timed apart and build_ms / load_ms compare only the work that differs.
-    const auto init_start = Clock::now();
+    const Stopwatch init_watch;
     cuda::check(cudaFree(nullptr), "CUDA context");
-    const double gpu_init_ms = ms_since(init_start);
-    const auto start = Clock::now();
+    const double gpu_init_ms = init_watch.elapsed_ms();
+    const Stopwatch watch;
+    nlohmann::json details;
+    // cuBLASLt's start-up runs on a helper thread while this one hashes the model and reads the plan.
+    std::future<LtHandle> warm_lt = std::async(std::launch::async, warm_cublaslt_handle, options.precision == "fp16", flag(options, "tf32"));
+    const auto take_lt = [&] {
+      const Stopwatch wait;
+      LtHandle lt = warm_lt.get();
+      details["cublaslt_wait_ms"] = wait.elapsed_ms();
+      return lt;
+    };
     const nlohmann::json fingerprint = plan_fingerprint(model, options, gpu->name, gpu->compute_capability(),
                                                         fmt::format("CUDA runtime {} / {}", gpu->runtime_version, dnn_versions()));
     const std::string depthwise = option(options, "depthwise", "auto");
@@ -168,22 +176,23 @@ class FoundryRuntime : public Runtime {
       engine_options.progress = [](const std::string& line) { fmt::print(stderr, "foundry: {}\n", line); };
     }
 
-    nlohmann::json details = {{"fingerprint", fingerprint}, {"fingerprint_ms", ms_since(start)}, {"gpu_init_ms", gpu_init_ms}};
-    const auto read_start = Clock::now();
+    details = {{"fingerprint", fingerprint}, {"fingerprint_ms", watch.elapsed_ms()}, {"gpu_init_ms", gpu_init_ms}};
+    const Stopwatch read_watch;
     std::optional<PlanFile> plan = existing_plan(options, fingerprint, details);
     std::unique_ptr<Engine> engine;
     if (plan) {
-      details["plan_read_ms"] = ms_since(read_start);
-      const auto engine_start = Clock::now();
+      details["plan_read_ms"] = read_watch.elapsed_ms();
+      const Stopwatch engine_watch;
       engine_options.choose_kernels = false;
-      engine = std::make_unique<Engine>(std::move(*plan), engine_options);
-      details["engine_start_ms"] = ms_since(engine_start);
-      details["load_ms"] = ms_since(start);
+      engine = std::make_unique<Engine>(std::move(*plan), engine_options, take_lt());
+      details["engine_start_ms"] = engine_watch.elapsed_ms();
+      details["load_ms"] = watch.elapsed_ms();
       save_plan_file(options, serialize_plan(engine->plan()), details);  // --save-plan holds also for loaded plans
     } else {
-      engine = build(model, options, fingerprint, engine_options, details);
-      details["build_ms"] = ms_since(start);
+      engine = build(model, options, fingerprint, engine_options, take_lt(), details);
+      details["build_ms"] = watch.elapsed_ms();
     }
+    details["engine_start_phases_ms"] = engine->start_phases_ms();
     details["cuda_graph"] = engine->uses_cuda_graph();
     if (!engine->uses_cuda_graph()) {
       warn("CUDA graph capture failed (" + engine->capture_error() + "); running the layers one by one");
@@ -200,37 +209,37 @@ class FoundryRuntime : public Runtime {
 
  private:
   static std::optional<PlanFile> existing_plan(const RuntimeOptions& options, const nlohmann::json& fingerprint, nlohmann::json& details) {
-    std::string warning;
-    std::optional<PlanFile> plan;
+    PlanRead read;
     if (const std::string path = option(options, "load-plan"); !path.empty()) {
-      plan = read_plan_file(path, fingerprint, warning);
-      details["plan_source"] = plan ? "plan file " + path : "built (plan file unusable)";
+      read = read_plan_file(path, fingerprint);
+      details["plan_source"] = read.plan ? "plan file " + path : "built (plan file unusable)";
     } else if (!options.cache_dir.empty()) {
-      plan = read_cached_plan(options.cache_dir, fingerprint, warning);
-      details["plan_source"] = plan ? "cache" : "built (cache miss)";
+      read = read_cached_plan(options.cache_dir, fingerprint);
+      details["plan_source"] = read.plan ? "cache" : "built (cache miss)";
     } else {
       details["plan_source"] = "built (no cache folder given)";
     }
-    if (!warning.empty()) {
-      warn(warning);
-      details["plan_warning"] = warning;
+    if (!read.warning.empty()) {
+      warn(read.warning);
+      details["plan_warning"] = read.warning;
     }
-    return plan;
+    if (read.plan) details["plan_read_phases_ms"] = {{"bytes", read.bytes_ms}, {"parse", read.parse_ms}};
+    return std::move(read.plan);
   }
 
   static std::unique_ptr<Engine> build(const Model& model, const RuntimeOptions& options, const nlohmann::json& fingerprint,
-                                       const EngineOptions& engine_options, nlohmann::json& details) {
+                                       const EngineOptions& engine_options, LtHandle lt, nlohmann::json& details) {
     BuildOptions build_options;
     build_options.format.fp16 = options.precision == "fp16";
     build_options.format.nhwc = option(options, "layout", "nhwc") == "nhwc";
     build_options.shapes = options.shapes;
-    const auto passes_start = Clock::now();
+    const Stopwatch passes_watch;
     BuiltGraph built = build_graph(model, build_options);
-    details["passes_ms"] = ms_since(passes_start);
+    details["passes_ms"] = passes_watch.elapsed_ms();
     PlanFile plan{.graph = std::move(built.graph), .memory = built.memory, .fingerprint = fingerprint, .summary = std::move(built.summary)};
-    const auto choose_start = Clock::now();
-    auto engine = std::make_unique<Engine>(std::move(plan), engine_options);
-    details["kernel_selection_ms"] = ms_since(choose_start);
+    const Stopwatch choose_watch;
+    auto engine = std::make_unique<Engine>(std::move(plan), engine_options, std::move(lt));
+    details["kernel_selection_ms"] = choose_watch.elapsed_ms();
     const std::string bytes = serialize_plan(engine->plan());
     details["plan_bytes"] = bytes.size();
     if (!options.cache_dir.empty()) write_cached_plan(options.cache_dir, fingerprint, bytes);
