@@ -6,12 +6,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <random>
-#include <set>
 
 #include <fmt/format.h>
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "runtimes/model_digest.h"
 
 namespace inferfoundry::onnx_cuda {
 namespace fs = std::filesystem;
@@ -27,35 +27,6 @@ nlohmann::json report_json(const Fp16Report& report) {
   return {{"initializers", report.initializers},         {"constants", report.constants},
           {"casts_retargeted", report.casts_retargeted}, {"io_casts", report.io_casts},
           {"float_only_inputs", report.float_only_inputs}, {"clamped_values", report.clamped_values}};
-}
-
-void collect_external_files(const onnx::GraphProto& graph, std::set<std::string>& locations) {
-  auto visit = [&](const onnx::TensorProto& tensor) {
-    if (tensor.data_location() != onnx::TensorProto::EXTERNAL) return;
-    for (const auto& entry : tensor.external_data()) {
-      if (entry.key() == "location") locations.insert(entry.value());
-    }
-  };
-  for (const auto& tensor : graph.initializer()) visit(tensor);
-  for (const auto& node : graph.node()) {
-    for (const auto& attribute : node.attribute()) {
-      if (attribute.has_t()) visit(attribute.t());
-      for (const auto& tensor : attribute.tensors()) visit(tensor);
-      if (attribute.has_g()) collect_external_files(attribute.g(), locations);
-      for (const auto& subgraph : attribute.graphs()) collect_external_files(subgraph, locations);
-    }
-  }
-}
-
-std::string model_sha256(const Model& model) {
-  if (!model.path()) return sha256_hex(model.serialized());
-  std::string parts = sha256_file(*model.path());
-  std::set<std::string> locations;
-  collect_external_files(model.proto().graph(), locations);
-  for (const auto& location : locations) {
-    parts += ";" + location + "=" + sha256_file(resolve_external_data(model.path()->parent_path(), location));
-  }
-  return sha256_hex(parts);
 }
 
 fs::path data_file(const fs::path& folder) { return folder / (std::string(kFp16ModelFile) + ".data"); }
@@ -119,7 +90,7 @@ TemporaryFolder::~TemporaryFolder() {
 }
 
 std::string fp16_cache_key(const Model& model, const ExternalDataOptions& options) {
-  return Cache::make_key({std::string(kFp16ConverterVersion), model_sha256(model),
+  return Cache::make_key({std::string(kFp16ConverterVersion), model_content_digest(model),
                           "size_threshold=" + std::to_string(options.size_threshold),
                           "alignment=" + std::to_string(options.alignment)});
 }

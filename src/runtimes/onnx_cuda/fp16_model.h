@@ -63,7 +63,8 @@ struct Fp16Model {
 Fp16Model prepare_fp16_model(const Model& model, const std::filesystem::path& cache_dir,
                              const Fp16ModelOptions& options = {});
 
-// The cache key prepare_fp16_model uses (sha256 of the model file and each external-data file it names).
+// The cache key prepare_fp16_model uses: converter version, model_content_digest (the model file and each
+// external-data file it names) and the external-data options.
 std::string fp16_cache_key(const Model& model, const ExternalDataOptions& options);
 
 }  // namespace inferfoundry::onnx_cuda
