@@ -70,6 +70,7 @@ class ExternalDataWriter {
     offset_ += padding;
     out_.write(tensor.raw_data().data(), length);
     if (!out_) fail(ErrorKind::kOutput, "cannot write {} (disk full?)", path_.string());
+    std::string().swap(*tensor.mutable_raw_data());  // clear_raw_data() alone keeps the string's capacity
     tensor.clear_raw_data();
     tensor.set_data_location(onnx::TensorProto::EXTERNAL);
     tensor.clear_external_data();
