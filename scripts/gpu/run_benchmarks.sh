@@ -11,10 +11,10 @@
 #                  --duration 2s --atol 1e-2 --rtol 1e-2, the float16 tolerances, since fp16 runs beside
 #                  fp32 here; tinyllama-full defaults to fewer runs, see below)
 #      BENCH_ARGS_<model>  the same for one model, '-' written '_' (BENCH_ARGS_tinyllama_full=...); it
-#                  wins over BENCH_ARGS. tinyllama-full (1.1B parameters) defaults to --warmup 2
-#                  --iterations 10 --atol 1e-2 --rtol 1e-2: the reference `onnx` on the CPU takes about 1 s
-#                  a run at sequence 128, so the default 30+ runs would not fit one 10-minute device call
-#                  beside the export and the fp16 conversion.
+#                  wins over BENCH_ARGS. tinyllama-full (1.1B parameters) defaults to --warmup 3
+#                  --iterations 30 --atol 5e-2 --rtol 5e-2: the reference `onnx` on the CPU takes ~0.3 s a
+#                  run at sequence 128 (no --duration floor), and its fp16 logits miss 1e-2 by ~0.1% of
+#                  their elements (docs/gpu.md).
 #      TRANSFERS   1 to add a run of the GPU runtimes with --include-transfers
 set -uo pipefail
 binary=${1:?usage: run_benchmarks.sh BINARY OUT_DIR MODEL...}
@@ -23,7 +23,7 @@ shift 2
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 runtimes=${RUNTIMES:-onnx,onnx-cuda,onnx-cuda-fp16}
 default_args="--warmup 5 --iterations 30 --duration 2s --atol 1e-2 --rtol 1e-2"
-declare -A model_default_args=([tinyllama-full]="--warmup 2 --iterations 10 --atol 1e-2 --rtol 1e-2")
+declare -A model_default_args=([tinyllama-full]="--warmup 3 --iterations 30 --atol 5e-2 --rtol 5e-2")
 # BENCH_ARGS_<model>, else BENCH_ARGS, else the model's default, else the general default.
 args_for() {
   local variable="BENCH_ARGS_${1//-/_}"
