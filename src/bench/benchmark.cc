@@ -1,9 +1,8 @@
 #include "bench/benchmark.h"
 
-#include <chrono>
-
 #include "bench/memory.h"
 #include "core/error.h"
+#include "core/stopwatch.h"
 
 namespace inferfoundry {
 
@@ -25,17 +24,11 @@ std::optional<RunStatus> status_from_name(std::string_view name) {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double elapsed_ms(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 template <typename Fn>
 double time_ms(Fn&& fn) {
-  const auto start = Clock::now();
+  const Stopwatch watch;
   fn();
-  return elapsed_ms(start);
+  return watch.elapsed_ms();
 }
 
 std::optional<Summary> summary_if_any(const std::vector<double>& values) {

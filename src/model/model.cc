@@ -7,6 +7,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 
 #include "core/error.h"
+#include "model/graph_walk.h"
 
 namespace inferfoundry {
 namespace fs = std::filesystem;
@@ -40,20 +41,6 @@ TensorSpec spec_from_value_info(const onnx::ValueInfoProto& info) {
     spec.dims.push_back(d);
   }
   return spec;
-}
-
-// Visits every TensorProto stored in a graph: initializers and tensor attributes, subgraphs included.
-template <typename Fn>
-void for_each_tensor(const onnx::GraphProto& graph, Fn&& fn) {
-  for (const auto& tensor : graph.initializer()) fn(tensor);
-  for (const auto& node : graph.node()) {
-    for (const auto& attribute : node.attribute()) {
-      if (attribute.has_t()) fn(attribute.t());
-      for (const auto& tensor : attribute.tensors()) fn(tensor);
-      if (attribute.has_g()) for_each_tensor(attribute.g(), fn);
-      for (const auto& subgraph : attribute.graphs()) for_each_tensor(subgraph, fn);
-    }
-  }
 }
 
 void check_external_data(const onnx::GraphProto& graph, const fs::path& model_dir, bool& found) {

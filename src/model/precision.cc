@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "model/graph_walk.h"
 #include "core/float16.h"
 #include "model/tensor_proto.h"
 
@@ -288,20 +289,6 @@ class Converter {
   Fp16Report& report_;
   ExternalDataWriter* writer_;
 };
-
-// Visits every TensorProto stored in a graph: initializers and tensor attributes, subgraphs included.
-template <typename Fn>
-void for_each_tensor(const onnx::GraphProto& graph, Fn&& fn) {
-  for (const auto& tensor : graph.initializer()) fn(tensor);
-  for (const auto& node : graph.node()) {
-    for (const auto& attribute : node.attribute()) {
-      if (attribute.has_t()) fn(attribute.t());
-      for (const auto& tensor : attribute.tensors()) fn(tensor);
-      if (attribute.has_g()) for_each_tensor(attribute.g(), fn);
-      for (const auto& subgraph : attribute.graphs()) for_each_tensor(subgraph, fn);
-    }
-  }
-}
 
 double gib(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0); }
 

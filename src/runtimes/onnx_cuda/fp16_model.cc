@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -11,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/stopwatch.h"
 #include "runtimes/model_digest.h"
 
 namespace inferfoundry::onnx_cuda {
@@ -18,10 +18,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::string_view kRecordFile = "conversion.json";  // written last: its presence marks a complete entry
-
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
 
 nlohmann::json report_json(const Fp16Report& report) {
   return {{"initializers", report.initializers},         {"constants", report.constants},
@@ -33,7 +29,7 @@ fs::path data_file(const fs::path& folder) { return folder / (std::string(kFp16M
 
 // Converts into `folder` and records what was done; returns the record.
 nlohmann::json convert_into(const Model& model, const fs::path& folder, const ExternalDataOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch watch;
   Fp16Report report;
   write_fp16_model(model, folder, std::string(kFp16ModelFile), options, &report);
   std::error_code ec;
@@ -42,7 +38,7 @@ nlohmann::json convert_into(const Model& model, const fs::path& folder, const Ex
   return {{"converter", std::string(kFp16ConverterVersion)},
           {"source", model.display_name()},
           {"fp16_conversion", report_json(report)},
-          {"conversion_ms", ms_since(start)},
+          {"conversion_ms", watch.elapsed_ms()},
           {"external_data_bytes", data_bytes}};
 }
 
@@ -103,10 +99,10 @@ Fp16Model prepare_fp16_model(const Model& model, const fs::path& cache_dir, cons
   // Small models: converted in memory and loaded from bytes, as before. Writing and hashing them would add
   // file I/O to every run for a conversion that takes milliseconds, and their results stay as they were.
   if (estimate < options.in_memory_limit) {
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch watch;
     Fp16Report report;
     result.model = Model::from_proto(convert_to_fp16(model, &report), model.display_name() + " (fp16)");
-    where.update({{"storage", "memory"}, {"cache", "off"}, {"conversion_ms", ms_since(start)}});
+    where.update({{"storage", "memory"}, {"cache", "off"}, {"conversion_ms", watch.elapsed_ms()}});
     result.details = {{"fp16_conversion", report_json(report)}, {"fp16_model", where}};
     return result;
   }
@@ -124,9 +120,9 @@ Fp16Model prepare_fp16_model(const Model& model, const fs::path& cache_dir, cons
   }
 
   const Cache cache(cache_dir);
-  const auto hash_start = std::chrono::steady_clock::now();
+  const Stopwatch hash_watch;
   const std::string key = fp16_cache_key(model, options.external);
-  where["fingerprint_ms"] = ms_since(hash_start);
+  where["fingerprint_ms"] = hash_watch.elapsed_ms();
   result.lock = cache.lock(kFp16CacheKind, key);  // a concurrent converter of the same model finishes first
   const fs::path entry = cache.folder(kFp16CacheKind, key);
 
