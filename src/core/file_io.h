@@ -33,4 +33,18 @@ class MappedFile {
   size_t size_ = 0;
 };
 
+// A folder under the system's temporary folder, removed with its content on destruction. Throws
+// Error(kOutput) when it cannot be created.
+class TemporaryFolder {
+ public:
+  explicit TemporaryFolder(const std::string& prefix);
+  ~TemporaryFolder();
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 }  // namespace inferfoundry

@@ -74,17 +74,6 @@ fs::path staging_folder(const fs::path& entry) {
 
 }  // namespace
 
-TemporaryFolder::TemporaryFolder(const std::string& prefix) {
-  std::string pattern = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
-  if (!::mkdtemp(pattern.data())) fail(ErrorKind::kOutput, "cannot create a temporary folder {}", pattern);
-  path_ = pattern;
-}
-
-TemporaryFolder::~TemporaryFolder() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 std::string fp16_cache_key(const Model& model, const ExternalDataOptions& options) {
   return Cache::make_key({std::string(kFp16ConverterVersion), model_content_digest(model),
                           "size_threshold=" + std::to_string(options.size_threshold),

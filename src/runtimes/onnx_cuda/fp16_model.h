@@ -31,19 +31,6 @@ struct Fp16ModelOptions {
   ExternalDataOptions external;
 };
 
-// A folder under the system's temporary folder, removed with its content on destruction.
-class TemporaryFolder {
- public:
-  explicit TemporaryFolder(const std::string& prefix);
-  ~TemporaryFolder();
-  TemporaryFolder(const TemporaryFolder&) = delete;
-  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 struct Fp16Model {
   std::optional<Model> model;  // what the session loads: from memory, or from its file (model.path())
   // details.fp16_conversion (what was converted) and details.fp16_model (where it lives: storage
