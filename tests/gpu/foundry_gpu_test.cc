@@ -201,6 +201,28 @@ TEST_F(FoundryGpu, PlansFromTheCacheAndFromAFileRunLikeTheBuiltEngine) {
   EXPECT_EQ(compare(loaded, built, 1e-6, 1e-6), "");
 }
 
+// Trading up to 100% per layer for fewer library kernels (kernel-reuse=1) never needs more kernels than
+// keeping every layer's fastest (kernel-reuse=0), the outputs stay right, and the setting is part of the
+// plan's cache key.
+TEST_F(FoundryGpu, SharingKernelsNeverAddsKernelsAndKeepsOutputs) {
+  testing::TempDir dir;
+  const Model model = resnet_block();
+  const auto build = [&](const std::string& reuse) {
+    RuntimeOptions options;
+    options.precision = "fp16";
+    options.cache_dir = (dir / "cache").string();
+    options.extra = {{"kernel-reuse", reuse}};
+    auto session = foundry_->prepare(model, options);
+    EXPECT_EQ(session->details().at("plan_source").get<std::string>(), "built (cache miss)") << "kernel-reuse=" << reuse;
+    return session->details().at("kernel_summary");
+  };
+  const nlohmann::json fastest = build("0"), shared = build("1");
+  EXPECT_EQ(fastest.at("layers_reusing_a_slower_kernel").get<int>(), 0);
+  EXPECT_GE(fastest.at("library_kernels").get<int>(), 1);
+  EXPECT_LE(shared.at("library_kernels").get<int>(), fastest.at("library_kernels").get<int>());
+  expect_matches_onnx(resnet_block(), "fp16", 2e-2, {{"kernel-reuse", "1"}});
+}
+
 TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp32) { expect_matches_onnx(resnet_block(), "fp32", 1e-4); }
 TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp32Nchw) { expect_matches_onnx(resnet_block(), "fp32", 1e-4, {{"layout", "nchw"}}); }
 TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp16) { expect_matches_onnx(resnet_block(), "fp16", 2e-2); }

@@ -2,7 +2,8 @@
 // cudnnConvolutionBiasActivationForward with bias, residual and ReLU; plain: convolution then foundry's
 // bias/residual/activation kernel), and, for channels-last ungrouped convolutions, the convolution as a
 // cuBLASLt matrix product (1x1 stride-1 reads the input as it is, others go through foundry's im2col) with
-// bias, ReLU and the residual in cuBLASLt's epilogue. The fastest measured candidate is kept.
+// bias, ReLU and the residual in cuBLASLt's epilogue. The fastest measured candidate is kept, or one whose
+// kernel the plan already uses when it is nearly as fast (kernel_choice.h).
 #include <fmt/format.h>
 
 #include "core/error.h"
@@ -58,8 +59,12 @@ class ConvStep : public Step {
   }
   std::string kernel() const override {
     if (use_depthwise_) return "foundry depthwise (fused bias/act)";
-    if (use_gemm_) return std::string(im2col_ ? "foundry im2col + " : "") + "cublasLt gemm" + (act_ == 2 ? " + foundry clip" : " (fused epilogue)");
-    return fmt::format("cudnn conv algo {}{}", static_cast<int>(algo_), fused_ ? " + fused bias/act" : " + foundry bias/act");
+    if (use_gemm_) return std::string(im2col_ ? "foundry im2col + " : "") + matmul_->kernel_name(lt_algo_) + (act_ == 2 ? " + foundry clip" : "");
+    return cudnn_kernel(algo_, fused_) + (fused_ ? " (bias/act fused)" : " + foundry bias/act");
+  }
+  std::string library_kernel() const override {
+    if (use_depthwise_) return "";
+    return use_gemm_ ? matmul_->kernel_name(lt_algo_) : cudnn_kernel(algo_, fused_);
   }
 
  private:
@@ -169,7 +174,7 @@ class ConvStep : public Step {
       return depthwise_able_;
     }
     if (node.attr_string("engine", "") == "gemm") {
-      if (!matmul_ || !algo_from_words(node.attr_ints("lt_algo"), lt_algo_) || !matmul_->usable(lt_algo_, &workspace_)) return false;
+      if (!matmul_ || !restore_lt_algo(node, *matmul_, lt_algo_, workspace_)) return false;
       use_gemm_ = true;
       return true;
     }
@@ -180,20 +185,45 @@ class ConvStep : public Step {
     return cudnnGetConvolutionForwardWorkspaceSize(ctx_.cudnn(), d.xd, d.wd, d.cd, d.yd, algo_, &workspace_) == CUDNN_STATUS_SUCCESS;
   }
 
-  // Times the matrix-product candidates; returns the best time (or the incoming one when none beats it).
-  double choose_gemm(double best, int& tried) {
-    if (!matmul_ || align256(col_bytes_) + kMaxLtWorkspace > ctx_.scratch_bytes) return best;
-    for (const auto& c : matmul_->candidates(kMaxLtWorkspace, kLtCandidates)) {
-      ++tried;
-      const double ms = time_candidate(ctx_.stream, [&] { run_gemm(c.algo, ctx_.stream, ctx_.scratch, c.workspaceSize); });
-      if (ms >= 0 && (best < 0 || ms < best)) {
-        best = ms;
-        use_gemm_ = true;
-        lt_algo_ = c.algo;
-        workspace_ = c.workspaceSize;
+  void add_cudnn_candidates(const Node& node, std::vector<TimedCandidate>& candidates) {
+    cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
+    int returned = 0;
+    const CudnnConv& d = describe(node);
+    check_cudnn(cudnnGetConvolutionForwardAlgorithm_v7(ctx_.cudnn(), d.xd, d.wd, d.cd, d.yd, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf),
+                "algorithm list");
+    for (int k = 0; k < returned; ++k) {
+      if (perf[k].status != CUDNN_STATUS_SUCCESS || perf[k].memory > std::min(kMaxConvWorkspace, ctx_.scratch_bytes)) continue;
+      const cudnnConvolutionFwdAlgo_t algo = perf[k].algo;
+      const size_t memory = perf[k].memory;
+      for (bool fused : {true, false}) {
+        // cuDNN fuses only ReLU, and identity only with IMPLICIT_PRECOMP_GEMM.
+        if (fused && (act_ == 2 || (act_ == 0 && algo != CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM))) continue;
+        candidates.push_back({cudnn_kernel(algo, fused), [=, this] { run(algo, fused, ctx_.stream, ctx_.scratch, memory); },
+                              [=, this] {
+                                use_gemm_ = use_depthwise_ = false;
+                                algo_ = algo;
+                                fused_ = fused;
+                                workspace_ = memory;
+                              }});
       }
     }
-    return best;
+  }
+
+  void add_gemm_candidates(std::vector<TimedCandidate>& candidates) {
+    if (!matmul_ || align256(col_bytes_) + kMaxLtWorkspace > ctx_.scratch_bytes) return;
+    for (const auto& c : matmul_->candidates(kMaxLtWorkspace, kLtCandidates)) {
+      candidates.push_back({matmul_->kernel_name(c.algo), [=, this] { run_gemm(c.algo, ctx_.stream, ctx_.scratch, c.workspaceSize); },
+                            [=, this] {
+                              use_depthwise_ = false;
+                              use_gemm_ = true;
+                              lt_algo_ = c.algo;
+                              workspace_ = c.workspaceSize;
+                            }});
+    }
+  }
+
+  std::string cudnn_kernel(cudnnConvolutionFwdAlgo_t algo, bool fused) const {
+    return fmt::format("cudnn {} conv algo {}{}", half_ ? "fp16" : "fp32", static_cast<int>(algo), fused ? " fused" : "");
   }
 
   void choose(Node& node) {
@@ -204,47 +234,29 @@ class ConvStep : public Step {
       node.attrs["candidates"] = int64_t{1};
       return;
     }
-    cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
-    int returned = 0;
-    const CudnnConv& d = describe(node);
-    check_cudnn(cudnnGetConvolutionForwardAlgorithm_v7(ctx_.cudnn(), d.xd, d.wd, d.cd, d.yd, CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf),
-                "algorithm list");
-    double best = -1;
-    nlohmann::json tried = nlohmann::json::array();
-    for (int k = 0; k < returned; ++k) {
-      if (perf[k].status != CUDNN_STATUS_SUCCESS || perf[k].memory > std::min(kMaxConvWorkspace, ctx_.scratch_bytes)) continue;
-      const cudnnConvolutionFwdAlgo_t algo = perf[k].algo;
-      for (bool fused : {true, false}) {
-        // cuDNN fuses only ReLU, and identity only with IMPLICIT_PRECOMP_GEMM.
-        if (fused && (act_ == 2 || (act_ == 0 && algo != CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM))) continue;
-        const double ms = time_candidate(ctx_.stream, [&] { run(algo, fused, ctx_.stream, ctx_.scratch, perf[k].memory); });
-        tried.push_back({{"algo", static_cast<int>(algo)}, {"fused", fused}, {"ms", ms}});
-        if (ms >= 0 && (best < 0 || ms < best)) {
-          best = ms;
-          algo_ = algo;
-          fused_ = fused;
-          workspace_ = perf[k].memory;
-        }
-      }
-    }
-    int count = static_cast<int>(tried.size());
-    best = choose_gemm(best, count);
+    std::vector<TimedCandidate> candidates;
+    add_cudnn_candidates(node, candidates);
+    add_gemm_candidates(candidates);
     if (depthwise_able_) {
-      ++count;
-      const double ms = time_candidate(ctx_.stream, [&] { kernels::depthwise_nhwc(depthwise_args_, ctx_.stream); });
-      if (ms >= 0 && (best < 0 || ms < best)) {
-        best = ms;
-        use_depthwise_ = true;
-        use_gemm_ = false;
-      }
+      candidates.push_back({"foundry depthwise", [this] { kernels::depthwise_nhwc(depthwise_args_, ctx_.stream); },
+                            [this] {
+                              use_gemm_ = false;
+                              use_depthwise_ = true;
+                            }});
     }
-    if (best < 0) fail(ErrorKind::kRuntime, "conv '{}': no cuDNN algorithm or matrix product ran for this convolution", node.name);
+    node.attrs["candidates"] = static_cast<int64_t>(candidates.size());
+    if (choose_candidate(ctx_, std::move(candidates), [this, &node](double ms) { record_choice(node, ms); }) < 0) {
+      fail(ErrorKind::kRuntime, "conv '{}': no cuDNN algorithm or matrix product ran for this convolution", node.name);
+    }
+  }
+
+  void record_choice(Node& node, double ms) const {
     node.attrs["engine"] = std::string(use_depthwise_ ? "depthwise" : use_gemm_ ? "gemm" : "cudnn");
-    if (use_gemm_) node.attrs["lt_algo"] = algo_words(lt_algo_);
+    if (use_gemm_) record_lt_algo(node, lt_algo_, workspace_);
+    else node.attrs.erase("lt_algo");
     node.attrs["algo"] = static_cast<int64_t>(algo_);
     node.attrs["fused"] = int64_t{fused_};
-    node.attrs["chosen_ms"] = static_cast<float>(best);
-    node.attrs["candidates"] = static_cast<int64_t>(count);
+    node.attrs["chosen_ms"] = static_cast<float>(ms);
   }
 
   const StepContext& ctx_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -87,16 +88,23 @@ void Engine::launch() const {
 
 void Engine::capture() {
   try {
-    // The first launch of each kernel loads it (CUDA lazy loading), so capture time is mostly module loads.
+    // The first launch of each kernel loads it (CUDA lazy loading), so capture time is mostly module loads:
+    // the steps that launch a library kernel first are timed apart from those that repeat one.
     StepTimes times;
+    std::set<std::string> launched;
+    double first_use_ms = 0;
     graph_ = cuda::GraphExec::capture(stream_.get(), [&] {
       for (size_t s = 0; s < steps_.size(); ++s) {
         const Stopwatch watch;
         steps_[s]->enqueue(stream_.get(), workspace_.get());
-        times.add(plan_.graph.nodes[step_nodes_[s]], watch.elapsed_ms());
+        const double ms = watch.elapsed_ms();
+        times.add(plan_.graph.nodes[step_nodes_[s]], ms);
+        const std::string kernel = steps_[s]->library_kernel();
+        if (!kernel.empty() && launched.insert(kernel).second) first_use_ms += ms;
       }
     });
     start_phases_ms_["capture_detail"] = times.to_json();
+    start_phases_ms_["capture_detail"]["library_kernel_first_use_ms"] = first_use_ms;
   } catch (const Error& e) {
     // A library call that cannot be captured: end the capture cleanly and run the steps one by one.
     cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
@@ -134,10 +142,11 @@ void Engine::create_steps(const EngineOptions& options) {
     ctx_.scratch = scratch.get();
     ctx_.scratch_bytes = scratch.size();
   }
-  size_t workspace = 0;
   int heavy = 0, heavy_total = 0;
   for (const Node& node : plan_.graph.nodes) heavy_total += node.op == "Conv" || node.op == "Gemm";
   StepTimes times;
+  KernelChooser chooser(options.kernel_reuse_tolerance);
+  if (options.choose_kernels) ctx_.chooser = &chooser;
   for (size_t n = 0; n < plan_.graph.nodes.size(); ++n) {
     Node& node = plan_.graph.nodes[n];
     const bool is_heavy = node.op == "Conv" || node.op == "Gemm";
@@ -145,16 +154,19 @@ void Engine::create_steps(const EngineOptions& options) {
     steps_.push_back(make_step(node, ctx_));
     times.add(node, watch.elapsed_ms());
     step_nodes_.push_back(static_cast<int>(n));
-    workspace = std::max(workspace, steps_.back()->workspace_bytes());
     if (is_heavy && options.choose_kernels && options.progress) {
-      options.progress(fmt::format("[{}/{}] {} {}: {}", ++heavy, heavy_total, node.op, node.name, steps_.back()->kernel()));
+      options.progress(fmt::format("[{}/{}] {} {}: fastest {}", ++heavy, heavy_total, node.op, node.name, steps_.back()->kernel()));
     }
   }
   start_phases_ms_["create_steps_detail"] = times.to_json();
+  if (options.choose_kernels) reused_over_faster_ = chooser.settle();
+  ctx_.chooser = nullptr;
   ctx_.scratch = nullptr;
   ctx_.scratch_bytes = 0;
   scratch = cuda::DeviceBuffer();
-  workspace_ = cuda::DeviceBuffer(std::max<size_t>(workspace, 256));
+  size_t workspace = 256;
+  for (const auto& step : steps_) workspace = std::max(workspace, step->workspace_bytes());
+  workspace_ = cuda::DeviceBuffer(workspace);
 }
 
 void* Engine::input_device(size_t k) const { return ctx_.ptr(plan_.graph.inputs.at(k)); }
@@ -184,6 +196,14 @@ nlohmann::json Engine::profile(int iterations) {
   }
   return {{"iterations", iterations}, {"layers", layers}, {"sum_of_medians_ms", total},
           {"note", "each layer timed alone between CUDA events, outside the CUDA graph"}};
+}
+
+nlohmann::json Engine::kernel_summary() const {
+  std::vector<std::string> names;
+  for (const auto& step : steps_) names.push_back(step->library_kernel());
+  nlohmann::json summary = {{"library_kernels", distinct_kernels(names)}};
+  if (reused_over_faster_ >= 0) summary["layers_reusing_a_slower_kernel"] = reused_over_faster_;
+  return summary;
 }
 
 nlohmann::json Engine::kernels() const {

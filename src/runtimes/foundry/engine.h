@@ -21,6 +21,9 @@ struct EngineOptions {
   bool tf32 = false;
   bool own_depthwise = false;  // depthwise convolutions on foundry's own kernel without timing the others
   bool choose_kernels = true;  // time candidates now (building); false: use the plan's recorded choices
+  // While choosing: a kernel the plan already uses is kept when at most this fraction slower than the
+  // fastest candidate (kernel_choice.h); 0 keeps the fastest always.
+  double kernel_reuse_tolerance = 0.05;
   std::function<void(const std::string&)> progress;  // one line per heavy layer while choosing
 };
 
@@ -48,6 +51,9 @@ class Engine {
   nlohmann::json profile(int iterations);
   // Which kernel each executed layer uses, for the build summary.
   nlohmann::json kernels() const;
+  // How many distinct library kernels the plan launches and, when it was just built, how many layers kept
+  // an already-used kernel over a faster one.
+  nlohmann::json kernel_summary() const;
   // Milliseconds spent in each phase of construction (allocate, upload_weights, create_steps, cudnn_handle,
   // capture, first_replay).
   const nlohmann::json& start_phases_ms() const { return start_phases_ms_; }
@@ -68,6 +74,7 @@ class Engine {
   std::vector<int> step_nodes_;  // node index of each step
   cuda::GraphExec graph_;
   std::string capture_error_;
+  int reused_over_faster_ = -1;  // layers on a slower candidate than their fastest; -1: not chosen here
   nlohmann::json start_phases_ms_ = nlohmann::json::object();
 };
 

@@ -1,5 +1,5 @@
 // Matrix products (Gemm, MatMul with constant weights) through cuBLASLt, bias and ReLU in its epilogue; the
-// fastest of the heuristic's candidates, measured, is kept.
+// fastest of the heuristic's candidates, measured, is kept (or a nearly as fast one the plan already uses).
 #include <fmt/format.h>
 
 #include "core/error.h"
@@ -24,30 +24,34 @@ class GemmStep : public Step {
         y_(ctx.ptr(node.outputs[0])),
         relu_(node.attr_string("activation", "none") == "relu"),
         matmul_(ctx.lt, m_, n_, k_, ctx.graph->values[node.outputs[0]].dtype == DType::kFloat16, ctx.tf32, bias_, relu_, false) {
-    if (!ctx.choose && algo_from_words(node.attr_ints("lt_algo"), algo_) && matmul_.usable(algo_, &workspace_)) return;
+    if (!ctx.choose && restore_lt_algo(node, matmul_, algo_, workspace_)) return;
     choose(node, ctx);
   }
 
   void enqueue(cudaStream_t stream, void* workspace) override { matmul_.run(algo_, x_, w_, nullptr, y_, workspace, workspace_, stream); }
   size_t workspace_bytes() const override { return workspace_; }
-  std::string kernel() const override { return fmt::format("cublasLt {}x{}x{}{}", m_, n_, k_, bias_ ? (relu_ ? " +bias+relu" : " +bias") : ""); }
+  std::string kernel() const override { return fmt::format("{} ({}x{}x{})", matmul_.kernel_name(algo_), m_, n_, k_); }
+  std::string library_kernel() const override { return matmul_.kernel_name(algo_); }
 
  private:
   void choose(Node& node, const StepContext& ctx) {
-    const auto candidates = matmul_.candidates(std::min(kMaxGemmWorkspace, ctx.scratch_bytes), kHeuristicResults);
-    double best = -1;
-    for (const auto& c : candidates) {
-      const double ms = time_candidate(ctx.stream, [&] { matmul_.run(c.algo, x_, w_, nullptr, y_, ctx.scratch, c.workspaceSize, ctx.stream); });
-      if (ms >= 0 && (best < 0 || ms < best)) {
-        best = ms;
-        algo_ = c.algo;
-        workspace_ = c.workspaceSize;
-      }
+    const auto found = matmul_.candidates(std::min(kMaxGemmWorkspace, ctx.scratch_bytes), kHeuristicResults);
+    std::vector<TimedCandidate> candidates;
+    for (const auto& c : found) {
+      candidates.push_back({matmul_.kernel_name(c.algo), [=, this, &ctx] { matmul_.run(c.algo, x_, w_, nullptr, y_, ctx.scratch, c.workspaceSize, ctx.stream); },
+                            [=, this] {
+                              algo_ = c.algo;
+                              workspace_ = c.workspaceSize;
+                            }});
     }
-    if (best < 0) fail(ErrorKind::kRuntime, "gemm '{}': cuBLASLt found no algorithm for {}x{}x{}", node.name, m_, n_, k_);
-    node.attrs["lt_algo"] = algo_words(algo_);
-    node.attrs["chosen_ms"] = static_cast<float>(best);
     node.attrs["candidates"] = static_cast<int64_t>(candidates.size());
+    const auto record = [this, &node](double ms) {
+      record_lt_algo(node, algo_, workspace_);
+      node.attrs["chosen_ms"] = static_cast<float>(ms);
+    };
+    if (choose_candidate(ctx, std::move(candidates), record) < 0) {
+      fail(ErrorKind::kRuntime, "gemm '{}': cuBLASLt found no algorithm for {}x{}x{}", node.name, m_, n_, k_);
+    }
   }
 
   int64_t n_, k_, m_;

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/stopwatch.h"
+#include "runtimes/foundry/kernel_choice.h"
 #include "runtimes/foundry/onnx_import.h"
 #include "runtimes/model_digest.h"
 
@@ -41,6 +42,8 @@ nlohmann::json plan_fingerprint(const Model& model, const RuntimeOptions& option
           {"tf32", extra("tf32", "0")},
           {"layout", extra("layout", "nhwc")},
           {"depthwise", extra("depthwise", "auto")},
+          {"kernel_reuse", options.extra.contains("kernel-reuse") ? parse_kernel_reuse_tolerance(options.extra.at("kernel-reuse"))
+                                                                  : kDefaultKernelReuseTolerance},
           {"shapes", shapes},
           {"gpu", gpu},
           {"compute_capability", compute_capability},

@@ -42,6 +42,18 @@ double time_candidate(cudaStream_t stream, const std::function<void()>& enqueue,
   }
 }
 
+double choose_candidate(const StepContext& ctx, std::vector<TimedCandidate> candidates, std::function<void(double ms)> record) {
+  std::vector<MeasuredCandidate> measured;
+  for (const auto& c : candidates) measured.push_back({c.kernel, time_candidate(ctx.stream, c.enqueue)});
+  auto adopt = [candidates = std::move(candidates), record = std::move(record)](int k, double ms) {
+    candidates[k].adopt();
+    record(ms);
+  };
+  KernelChooser fastest_only(0.0);
+  const int kept = (ctx.chooser ? *ctx.chooser : fastest_only).add(measured, std::move(adopt));
+  return kept < 0 ? -1 : measured[kept].ms;
+}
+
 namespace {
 
 bool is_half(const Value& v) { return v.dtype == DType::kFloat16; }
