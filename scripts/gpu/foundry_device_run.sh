@@ -13,6 +13,10 @@
 #      TOLERANCE       atol and rtol of the output check (default 1e-2, the fp16 default of `benchmark`)
 #      TRANSFERS       1: also benchmark batch 1 with --include-transfers
 #      BIN             folder of the inferfoundry binary (default BUNDLE_DIR/bin)
+#      FOUNDRY_OPTIONS runtime options for foundry builds, space-separated KEY=VALUE (cache stage), e.g. kernel-reuse=0
+#      TAG             appended to the cache stage's file names, to keep runs with different options apart
+#      MODELS          models of the build, cache and bench stages (default "resnet50 mobilenet_v2")
+#      PRECISIONS      precisions of the build and cache stages (default "fp32 fp16")
 set -uo pipefail
 bundle=$(realpath "${1:?usage: foundry_device_run.sh BUNDLE_DIR OUT_DIR [STAGES]}")
 out=$(realpath -m "${2:?usage: foundry_device_run.sh BUNDLE_DIR OUT_DIR [STAGES]}")
@@ -22,6 +26,9 @@ models=/tmp/foundry-models
 mkdir -p "$out" "$models"
 export INFERFOUNDRY_CACHE_DIR=/tmp/foundry-cache
 has() { [[ ,$stages, == *,$1,* ]]; }
+foundry_options=()
+for option in ${FOUNDRY_OPTIONS:-}; do foundry_options+=(--option "$option"); done
+tag=${TAG:+_$TAG}
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
 date -u +%Y-%m-%dT%H:%M:%SZ | tee -a "$out/gpu.txt"
@@ -48,8 +55,8 @@ PY
 fi
 
 if has build; then
-  for model in resnet50 mobilenet_v2; do
-    for precision in fp32 fp16; do
+  for model in ${MODELS:-resnet50 mobilenet_v2}; do
+    for precision in ${PRECISIONS:-fp32 fp16}; do
       echo "== build $model $precision (cold: no cache), then load the saved plan"
       rm -rf "$INFERFOUNDRY_CACHE_DIR"
       timeout 240 "$bin/inferfoundry" build --runtime foundry --model "$models/$model.onnx" --precision "$precision" \
@@ -61,13 +68,13 @@ if has build; then
 fi
 
 if has cache; then
-  for model in resnet50 mobilenet_v2; do
-    for precision in fp32 fp16; do
-      echo "== plan cache: $model $precision, cold build then three loads from the cache (fresh processes)"
+  for model in ${MODELS:-resnet50 mobilenet_v2}; do
+    for precision in ${PRECISIONS:-fp32 fp16}; do
+      echo "== plan cache: $model $precision ${FOUNDRY_OPTIONS:-}, cold build then three loads from the cache (fresh processes)"
       rm -rf "$INFERFOUNDRY_CACHE_DIR"
       for pass in cold cached cached2 cached3; do
         timeout 240 "$bin/inferfoundry" build --runtime foundry --model "$models/$model.onnx" --precision "$precision" \
-          --option progress=0 --output "$out/cache_${model}_${precision}_$pass.json" 2>&1 | head -3
+          --option progress=0 "${foundry_options[@]}" --output "$out/cache_${model}_${precision}${tag}_$pass.json" 2>&1 | head -3
       done
     done
   done
@@ -75,7 +82,7 @@ fi
 
 if has bench; then
   tolerance=${TOLERANCE:-1e-2}
-  for model in resnet50 mobilenet_v2; do
+  for model in ${MODELS:-resnet50 mobilenet_v2}; do
     for batch in ${BATCHES:-1 64}; do
       # ONNX Runtime on the CPU takes seconds per batch of 64: large batches compare the GPU runtimes only.
       if [[ $batch == 1 ]]; then runtimes=${RUNTIMES:-onnx,foundry,foundry-fp16}; iterations=200; else runtimes=${RUNTIMES_LARGE:-foundry,foundry-fp16}; iterations=50; fi
