@@ -21,8 +21,8 @@ struct EngineOptions {
   bool tf32 = false;
   bool own_depthwise = false;  // depthwise convolutions on foundry's own kernel without timing the others
   bool choose_kernels = true;  // time candidates now (building); false: use the plan's recorded choices
-  // While choosing: a kernel the plan already uses is kept when at most this fraction slower than the
-  // fastest candidate (kernel_choice.h); 0 keeps the fastest always.
+  // While choosing: each layer may run up to this fraction slower than its fastest candidate so that the
+  // plan launches fewer distinct kernels (kernel_choice.h); 0 keeps every layer's fastest.
   double kernel_reuse_tolerance = 0.05;
   std::function<void(const std::string&)> progress;  // one line per heavy layer while choosing
 };
@@ -51,8 +51,8 @@ class Engine {
   nlohmann::json profile(int iterations);
   // Which kernel each executed layer uses, for the build summary.
   nlohmann::json kernels() const;
-  // How many distinct library kernels the plan launches and, when it was just built, how many layers kept
-  // an already-used kernel over a faster one.
+  // How many distinct library kernels the plan launches and, when it was just built, how many layers run a
+  // slower candidate than their fastest so that they share a kernel.
   nlohmann::json kernel_summary() const;
   // Milliseconds spent in each phase of construction (allocate, upload_weights, create_steps, cudnn_handle,
   // capture, first_replay).

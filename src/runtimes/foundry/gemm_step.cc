@@ -1,5 +1,5 @@
 // Matrix products (Gemm, MatMul with constant weights) through cuBLASLt, bias and ReLU in its epilogue; the
-// fastest of the heuristic's candidates, measured, is kept (or a nearly as fast one the plan already uses).
+// heuristic's candidates are measured and the plan-wide choice (kernel_choice.h) keeps one.
 #include <fmt/format.h>
 
 #include "core/error.h"
