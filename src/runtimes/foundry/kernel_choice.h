@@ -1,6 +1,6 @@
 #pragma once
 // Which measured candidate each layer keeps. Every library kernel a plan uses is loaded by the CUDA driver on
-// its first launch, 2 to 3 ms apiece for cuBLASLt's kernels on an H100, and every start of the plan pays that
+// its first launch, 2.5 to 4.5 ms apiece for cuBLASLt's kernels on an H100, and every start of the plan pays that
 // again. So once all layers are timed, the chooser looks for the fewest kernels that leave each layer within
 // a set fraction of its fastest candidate (differences that small are mostly timing noise) and keeps, per
 // layer, the fastest candidate among those kernels.

@@ -35,7 +35,7 @@ class LtMatmul {
   MatrixLayout a_, b_, c_;
 };
 
-// A cuBLASLt handle past the library's start-up for one precision (0.05-0.12 s on an H100, paid by a
+// A cuBLASLt handle past the library's start-up for one precision (0.045-0.13 s on an H100, paid by a
 // process's first heuristic query, algorithm check or product of fp16 or fp32 matrices), made on a helper
 // thread. `phases_ms` says where the start-up went (create, heuristic, check).
 struct WarmLtHandle {

@@ -160,7 +160,7 @@ class FoundryRuntime : public Runtime {
     cuda::check(cudaFree(nullptr), "CUDA context");
     const double gpu_init_ms = init_watch.elapsed_ms();
     const Stopwatch watch;
-    // cuBLASLt's first use in a process costs 0.05-0.12 s (fp32-fp16, H100), whether a heuristic query, an
+    // cuBLASLt's first use in a process costs 0.045-0.13 s (fp32-fp16, H100), whether a heuristic query, an
     // algorithm check or a product; it waits for the context, then runs on a helper thread while this one
     // hashes the model and reads the plan (or, building, runs the graph passes).
     std::future<WarmLtHandle> warm_lt = std::async(std::launch::async, warm_cublaslt_handle, options.precision == "fp16", flag(options, "tf32"));
