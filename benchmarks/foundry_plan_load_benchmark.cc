@@ -77,10 +77,14 @@ Settings take_settings(int& argc, char** argv) {
     const auto value = [&](const char* flag) -> const char* {
       return std::strcmp(argv[k], flag) == 0 && k + 1 < argc ? argv[++k] : nullptr;
     };
-    if (const char* v = value("--model")) settings.model = v;
-    else if (const char* v = value("--precision")) settings.precision = v;
-    else if (const char* v = value("--shapes")) settings.shapes = v;
-    else argv[kept++] = argv[k];
+    if (const char* v = value("--model"))
+      settings.model = v;
+    else if (const char* v = value("--precision"))
+      settings.precision = v;
+    else if (const char* v = value("--shapes"))
+      settings.shapes = v;
+    else
+      argv[kept++] = argv[k];
   }
   argc = kept;
   return settings;
@@ -93,8 +97,9 @@ int main(int argc, char** argv) {
   using namespace inferfoundry;
   Settings settings = take_settings(argc, argv);
   if (settings.model.empty()) settings.model = INFERFOUNDRY_DEMO_MODEL;
-  benchmark::RegisterBenchmark(fmt::format("BM_BuildVersusCachedLoad/{}/{}", std::filesystem::path(settings.model).stem().string(),
-                                           settings.precision).c_str(),
+  benchmark::RegisterBenchmark(fmt::format("BM_BuildVersusCachedLoad/{}/{}",
+                                           std::filesystem::path(settings.model).stem().string(), settings.precision)
+                                   .c_str(),
                                [settings](benchmark::State& state) { build_versus_cached_load(state, settings); })
       ->Iterations(5)
       ->Unit(benchmark::kMillisecond)

@@ -39,7 +39,8 @@ Tensor input_tensor() {
 // ONNX Runtime called the way a user would, with nothing of InferFoundry in the loop.
 class BareOrt {
  public:
-  BareOrt() : env_(ort::shared_environment()), session_(ort::create_session(*env_, model_, ort::base_session_options({}))) {
+  BareOrt()
+      : env_(ort::shared_environment()), session_(ort::create_session(*env_, model_, ort::base_session_options({}))) {
     value_.push_back(ort::value_view(input_));
   }
   void run() {

@@ -19,7 +19,8 @@ DType dtype_of(const py::dtype& dtype, const std::string& what) {
   if (kind == 'u' && size == 4) return DType::kUInt32;
   if (kind == 'i' && size == 8) return DType::kInt64;
   if (kind == 'u' && size == 8) return DType::kUInt64;
-  fail(ErrorKind::kUsage, "{}: numpy dtype {} is not a WebNN data type", what, py::str(static_cast<const py::handle&>(dtype)).cast<std::string>());
+  fail(ErrorKind::kUsage, "{}: numpy dtype {} is not a WebNN data type", what,
+       py::str(static_cast<const py::handle&>(dtype)).cast<std::string>());
 }
 
 Tensor tensor_from_array(const py::handle& object, const std::string& what) {

@@ -8,9 +8,12 @@ namespace inferfoundry {
 
 std::string_view status_name(RunStatus status) {
   switch (status) {
-    case RunStatus::kOk: return "ok";
-    case RunStatus::kUnavailable: return "unavailable";
-    case RunStatus::kFailed: return "failed";
+    case RunStatus::kOk:
+      return "ok";
+    case RunStatus::kUnavailable:
+      return "unavailable";
+    case RunStatus::kFailed:
+      return "failed";
   }
   return "failed";
 }

@@ -64,7 +64,8 @@ nlohmann::json collect_environment(const std::vector<const Runtime*>& runtimes) 
   environment["inferfoundry_version"] = kVersion;
   environment["compiler"] = kCompiler;
   environment["build_type"] = kBuildType;
-  environment["timestamp_utc"] = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  environment["timestamp_utc"] = fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
   nlohmann::json versions = nlohmann::json::object();
   for (const Runtime* runtime : runtimes) {
     versions[runtime->name()] = runtime->availability().available ? runtime->version() : "unavailable";

@@ -29,7 +29,8 @@ std::map<std::string, Shape> parse_shape_list(const std::string& text) {
 std::map<std::string, Shape> resolve_input_shapes(const Model& model, const std::map<std::string, Shape>& requested) {
   std::map<std::string, int64_t> symbols;
   for (const auto& [name, shape] : requested) {
-    const bool is_input = std::any_of(model.inputs().begin(), model.inputs().end(), [&](const TensorSpec& s) { return s.name == name; });
+    const bool is_input =
+        std::any_of(model.inputs().begin(), model.inputs().end(), [&](const TensorSpec& s) { return s.name == name; });
     if (is_input) continue;
     bool is_symbol = false;
     for (const auto& input : model.inputs()) {
@@ -38,9 +39,12 @@ std::map<std::string, Shape> resolve_input_shapes(const Model& model, const std:
     if (!is_symbol) {
       std::string valid;
       for (const auto& input : model.inputs()) valid += (valid.empty() ? "" : ", ") + input.name;
-      fail(ErrorKind::kUsage, "--shapes names '{}', which is neither an input nor a symbolic dimension of the model (inputs: {})", name, valid);
+      fail(ErrorKind::kUsage,
+           "--shapes names '{}', which is neither an input nor a symbolic dimension of the model (inputs: {})", name,
+           valid);
     }
-    if (shape.size() != 1) fail(ErrorKind::kUsage, "--shapes {}: a symbolic dimension takes one size, got {}", name, format_shape(shape));
+    if (shape.size() != 1)
+      fail(ErrorKind::kUsage, "--shapes {}: a symbolic dimension takes one size, got {}", name, format_shape(shape));
     symbols[name] = shape[0];
   }
 
@@ -50,18 +54,23 @@ std::map<std::string, Shape> resolve_input_shapes(const Model& model, const std:
     if (auto it = requested.find(input.name); it != requested.end()) {
       shape = it->second;
       if (shape.size() != input.dims.size()) {
-        fail(ErrorKind::kUsage, "--shapes {}: rank {} does not match the model's {} ({})", input.name, shape.size(), input.dims.size(), input.format_dims());
+        fail(ErrorKind::kUsage, "--shapes {}: rank {} does not match the model's {} ({})", input.name, shape.size(),
+             input.dims.size(), input.format_dims());
       }
       for (size_t i = 0; i < shape.size(); ++i) {
         if (input.dims[i].is_fixed() && input.dims[i].value != shape[i]) {
-          fail(ErrorKind::kUsage, "--shapes {}: dimension {} is fixed to {} in the model, got {}", input.name, i, input.dims[i].value, shape[i]);
+          fail(ErrorKind::kUsage, "--shapes {}: dimension {} is fixed to {} in the model, got {}", input.name, i,
+               input.dims[i].value, shape[i]);
         }
       }
     } else {
       for (const auto& dim : input.dims) {
-        if (dim.is_fixed()) shape.push_back(dim.value);
-        else if (auto sym = symbols.find(dim.symbol); sym != symbols.end()) shape.push_back(sym->second);
-        else shape.push_back(1);
+        if (dim.is_fixed())
+          shape.push_back(dim.value);
+        else if (auto sym = symbols.find(dim.symbol); sym != symbols.end())
+          shape.push_back(sym->second);
+        else
+          shape.push_back(1);
       }
     }
     resolved[input.name] = shape;
@@ -80,20 +89,47 @@ void fill_random(Tensor& tensor, const InputSpec& spec, std::mt19937_64& rng) {
     for (int64_t i = 0; i < n; ++i) data[static_cast<size_t>(i)] = make();
   };
   switch (tensor.dtype()) {
-    case DType::kFloat32: fill.template operator()<float>([&] { return real(rng); }); break;
-    case DType::kFloat64: fill.template operator()<double>([&] { return static_cast<double>(real(rng)); }); break;
-    case DType::kFloat16: fill.template operator()<uint16_t>([&] { return float_to_half(real(rng)); }); break;
-    case DType::kBFloat16: fill.template operator()<uint16_t>([&] { return float_to_bfloat16(real(rng)); }); break;
-    case DType::kInt64: fill.template operator()<int64_t>([&] { return integer(rng); }); break;
-    case DType::kInt32: fill.template operator()<int32_t>([&] { return static_cast<int32_t>(integer(rng)); }); break;
-    case DType::kUInt32: fill.template operator()<uint32_t>([&] { return static_cast<uint32_t>(integer(rng)); }); break;
-    case DType::kUInt64: fill.template operator()<uint64_t>([&] { return static_cast<uint64_t>(integer(rng)); }); break;
-    case DType::kInt16: fill.template operator()<int16_t>([&] { return static_cast<int16_t>(integer(rng) % 32768); }); break;
-    case DType::kUInt16: fill.template operator()<uint16_t>([&] { return static_cast<uint16_t>(integer(rng) % 65536); }); break;
-    case DType::kInt8: fill.template operator()<int8_t>([&] { return static_cast<int8_t>(integer(rng) % 128); }); break;
-    case DType::kUInt8: fill.template operator()<uint8_t>([&] { return static_cast<uint8_t>(integer(rng) % 256); }); break;
-    case DType::kBool: fill.template operator()<uint8_t>([&] { return static_cast<uint8_t>(rng() & 1u); }); break;
-    default: fail(ErrorKind::kInput, "cannot synthesise input '{}' of type {}", tensor.name(), dtype_name(tensor.dtype()));
+    case DType::kFloat32:
+      fill.template operator()<float>([&] { return real(rng); });
+      break;
+    case DType::kFloat64:
+      fill.template operator()<double>([&] { return static_cast<double>(real(rng)); });
+      break;
+    case DType::kFloat16:
+      fill.template operator()<uint16_t>([&] { return float_to_half(real(rng)); });
+      break;
+    case DType::kBFloat16:
+      fill.template operator()<uint16_t>([&] { return float_to_bfloat16(real(rng)); });
+      break;
+    case DType::kInt64:
+      fill.template operator()<int64_t>([&] { return integer(rng); });
+      break;
+    case DType::kInt32:
+      fill.template operator()<int32_t>([&] { return static_cast<int32_t>(integer(rng)); });
+      break;
+    case DType::kUInt32:
+      fill.template operator()<uint32_t>([&] { return static_cast<uint32_t>(integer(rng)); });
+      break;
+    case DType::kUInt64:
+      fill.template operator()<uint64_t>([&] { return static_cast<uint64_t>(integer(rng)); });
+      break;
+    case DType::kInt16:
+      fill.template operator()<int16_t>([&] { return static_cast<int16_t>(integer(rng) % 32768); });
+      break;
+    case DType::kUInt16:
+      fill.template operator()<uint16_t>([&] { return static_cast<uint16_t>(integer(rng) % 65536); });
+      break;
+    case DType::kInt8:
+      fill.template operator()<int8_t>([&] { return static_cast<int8_t>(integer(rng) % 128); });
+      break;
+    case DType::kUInt8:
+      fill.template operator()<uint8_t>([&] { return static_cast<uint8_t>(integer(rng) % 256); });
+      break;
+    case DType::kBool:
+      fill.template operator()<uint8_t>([&] { return static_cast<uint8_t>(rng() & 1u); });
+      break;
+    default:
+      fail(ErrorKind::kInput, "cannot synthesise input '{}' of type {}", tensor.name(), dtype_name(tensor.dtype()));
   }
 }
 
@@ -115,18 +151,22 @@ std::vector<Tensor> synthesize_inputs(const Model& model, const InputSpec& spec)
 std::vector<Tensor> load_inputs(const Model& model, const std::filesystem::path& dir) {
   auto tensors = read_tensor_folder(dir, "input");
   if (tensors.size() != model.inputs().size()) {
-    fail(ErrorKind::kInput, "{} holds {} input files, the model has {} inputs", dir.string(), tensors.size(), model.inputs().size());
+    fail(ErrorKind::kInput, "{} holds {} input files, the model has {} inputs", dir.string(), tensors.size(),
+         model.inputs().size());
   }
   for (size_t i = 0; i < tensors.size(); ++i) {
     const auto& spec = model.inputs()[i];
     auto& tensor = tensors[i];
     if (tensor.dtype() != spec.dtype) {
-      fail(ErrorKind::kInput, "input_{}.pb is {}, model input '{}' is {}", i, dtype_name(tensor.dtype()), spec.name, dtype_name(spec.dtype));
+      fail(ErrorKind::kInput, "input_{}.pb is {}, model input '{}' is {}", i, dtype_name(tensor.dtype()), spec.name,
+           dtype_name(spec.dtype));
     }
     bool fits = tensor.shape().size() == spec.dims.size();
-    for (size_t d = 0; fits && d < spec.dims.size(); ++d) fits = !spec.dims[d].is_fixed() || spec.dims[d].value == tensor.shape()[d];
+    for (size_t d = 0; fits && d < spec.dims.size(); ++d)
+      fits = !spec.dims[d].is_fixed() || spec.dims[d].value == tensor.shape()[d];
     if (!fits) {
-      fail(ErrorKind::kInput, "input_{}.pb has shape {}, model input '{}' is {}", i, format_shape(tensor.shape()), spec.name, spec.format_dims());
+      fail(ErrorKind::kInput, "input_{}.pb has shape {}, model input '{}' is {}", i, format_shape(tensor.shape()),
+           spec.name, spec.format_dims());
     }
     tensor.set_name(spec.name);
   }

@@ -50,7 +50,7 @@ struct RuntimeResult {
   double throughput_per_s = 0;  // timed runs per second of wall time
   double wall_s = 0;
   std::optional<double> peak_rss_mib;
-  std::vector<double> samples_ms;  // per-iteration host latencies, kept for charts and comparisons
+  std::vector<double> samples_ms;                      // per-iteration host latencies, kept for charts and comparisons
   nlohmann::json settings = nlohmann::json::object();  // options the runtime ran with
   nlohmann::json details = nlohmann::json::object();   // runtime-specific facts
   std::optional<AccuracyVerdict> accuracy;
@@ -65,8 +65,8 @@ struct RuntimeResult {
 struct BenchmarkReport {
   static constexpr int kSchemaVersion = 1;
   int schema_version = kSchemaVersion;
-  std::string model;       // display name of the model
-  std::string model_path;  // as given on the command line
+  std::string model;                                      // display name of the model
+  std::string model_path;                                 // as given on the command line
   nlohmann::json environment = nlohmann::json::object();  // host, OS, CPU, GPU, runtime versions
   nlohmann::json config = nlohmann::json::object();       // the run's configuration
   std::vector<RuntimeResult> results;

@@ -39,7 +39,8 @@ using Digest = std::unique_ptr<EVP_MD_CTX, DigestDeleter>;
 
 Digest new_sha256() {
   Digest ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) fail(ErrorKind::kInternal, "OpenSSL sha256 init failed");
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
+    fail(ErrorKind::kInternal, "OpenSSL sha256 init failed");
   return ctx;
 }
 
@@ -167,7 +168,8 @@ std::optional<Cache::MappedEntry> Cache::map(std::string_view kind, std::string_
   if (!fs::exists(path, ec)) return std::nullopt;
   MappedFile file(path);
   const std::string_view bytes = file.bytes();
-  const bool well_formed = bytes.size() >= kHeaderSize && bytes.substr(0, kMagic.size()) == kMagic && bytes[kHeaderSize - 1] == '\n';
+  const bool well_formed =
+      bytes.size() >= kHeaderSize && bytes.substr(0, kMagic.size()) == kMagic && bytes[kHeaderSize - 1] == '\n';
   const std::string_view payload = well_formed ? bytes.substr(kHeaderSize) : std::string_view();
   if (!well_formed || xxh128_hex(payload) != bytes.substr(kMagic.size(), kDigestChars)) {
     fs::remove(path, ec);
@@ -248,11 +250,16 @@ uint64_t parse_byte_size(const std::string& text) {
   }
   const std::string unit = text.substr(std::min(used, text.size()));
   double scale = 0;
-  if (unit.empty() || unit == "B") scale = 1;
-  else if (unit == "K" || unit == "KiB") scale = 1024.0;
-  else if (unit == "M" || unit == "MiB") scale = 1024.0 * 1024;
-  else if (unit == "G" || unit == "GiB") scale = 1024.0 * 1024 * 1024;
-  if (value < 0 || scale == 0) fail(ErrorKind::kUsage, "invalid size '{}': expected a number with K, M or G, like 500M", text);
+  if (unit.empty() || unit == "B")
+    scale = 1;
+  else if (unit == "K" || unit == "KiB")
+    scale = 1024.0;
+  else if (unit == "M" || unit == "MiB")
+    scale = 1024.0 * 1024;
+  else if (unit == "G" || unit == "GiB")
+    scale = 1024.0 * 1024 * 1024;
+  if (value < 0 || scale == 0)
+    fail(ErrorKind::kUsage, "invalid size '{}': expected a number with K, M or G, like 500M", text);
   return static_cast<uint64_t>(value * scale);
 }
 

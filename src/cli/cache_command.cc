@@ -19,7 +19,8 @@ std::string human_size(uint64_t bytes) {
 }
 
 std::string format_time(std::filesystem::file_time_type time) {
-  const auto system = std::chrono::time_point_cast<std::chrono::system_clock::duration>(std::chrono::file_clock::to_sys(time));
+  const auto system =
+      std::chrono::time_point_cast<std::chrono::system_clock::duration>(std::chrono::file_clock::to_sys(time));
   return fmt::format("{:%Y-%m-%d %H:%M}", fmt::gmtime(std::chrono::system_clock::to_time_t(system)));
 }
 
@@ -27,7 +28,8 @@ class CacheCommand : public Command {
  public:
   CLI::App* attach(CLI::App& app) override {
     auto* cmd = app.add_subcommand("cache", "List, clear or prune the cache of built engines and plans");
-    cmd->add_option("--cache-dir", cache_dir_, "Cache folder (default: $INFERFOUNDRY_CACHE_DIR, else $XDG_CACHE_HOME/inferfoundry)");
+    cmd->add_option("--cache-dir", cache_dir_,
+                    "Cache folder (default: $INFERFOUNDRY_CACHE_DIR, else $XDG_CACHE_HOME/inferfoundry)");
     cmd->require_subcommand(1);
     list_ = cmd->add_subcommand("list", "List the entries, most recently used first");
     list_->add_flag("--json", json_, "Print JSON instead of text");
@@ -65,7 +67,10 @@ class CacheCommand : public Command {
     if (json_) {
       nlohmann::json items = nlohmann::json::array();
       for (const auto& e : entries) {
-        items.push_back({{"kind", e.kind}, {"key", e.key}, {"path", e.path.string()}, {"bytes", e.bytes},
+        items.push_back({{"kind", e.kind},
+                         {"key", e.key},
+                         {"path", e.path.string()},
+                         {"bytes", e.bytes},
                          {"last_used_utc", format_time(e.last_used)}});
       }
       fmt::print("{}\n", nlohmann::json{{"root", cache.root().string()}, {"entries", items}}.dump(2));

@@ -28,9 +28,12 @@ double parse_duration_s(const std::string& text) {
   const auto [ptr, ec] = std::from_chars(begin, end, value);
   const std::string unit(ptr, end);
   double scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  else if (unit == "ms") scale = 1e-3;
-  else if (unit == "m" || unit == "min") scale = 60;
+  if (unit.empty() || unit == "s")
+    scale = 1;
+  else if (unit == "ms")
+    scale = 1e-3;
+  else if (unit == "m" || unit == "min")
+    scale = 60;
   if (ec != std::errc() || ptr == begin || scale == 0 || value < 0) {
     fail(ErrorKind::kUsage, "invalid duration '{}': expected a number with s, ms or m, like 10s", text);
   }
@@ -43,8 +46,10 @@ void check_writable(const std::string& path) {
   if (fs::is_directory(path, ec)) fail(ErrorKind::kOutput, "cannot write {}: it is a directory", path);
   fs::path parent = fs::path(path).parent_path();
   if (parent.empty()) parent = ".";
-  if (!fs::is_directory(parent, ec)) fail(ErrorKind::kOutput, "cannot write {}: folder {} does not exist", path, parent.string());
-  if (access(parent.c_str(), W_OK) != 0) fail(ErrorKind::kOutput, "cannot write {}: folder {} is not writable", path, parent.string());
+  if (!fs::is_directory(parent, ec))
+    fail(ErrorKind::kOutput, "cannot write {}: folder {} does not exist", path, parent.string());
+  if (access(parent.c_str(), W_OK) != 0)
+    fail(ErrorKind::kOutput, "cannot write {}: folder {} is not writable", path, parent.string());
 }
 
 }  // namespace inferfoundry::cli

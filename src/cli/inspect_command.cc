@@ -14,8 +14,10 @@ nlohmann::json specs_json(const std::vector<TensorSpec>& specs) {
   for (const auto& spec : specs) {
     nlohmann::json dims = nlohmann::json::array();
     for (const auto& dim : spec.dims) {
-      if (dim.is_fixed()) dims.push_back(dim.value);
-      else dims.push_back(dim.symbol.empty() ? nlohmann::json(nullptr) : nlohmann::json(dim.symbol));
+      if (dim.is_fixed())
+        dims.push_back(dim.value);
+      else
+        dims.push_back(dim.symbol.empty() ? nlohmann::json(nullptr) : nlohmann::json(dim.symbol));
     }
     list.push_back({{"name", spec.name}, {"dtype", dtype_name(spec.dtype)}, {"shape", dims}});
   }
@@ -25,21 +27,32 @@ nlohmann::json specs_json(const std::vector<TensorSpec>& specs) {
 nlohmann::json summary_json(const ModelSummary& s) {
   nlohmann::json opsets = nlohmann::json::object();
   for (const auto& [domain, version] : s.opsets) opsets[domain.empty() ? "ai.onnx" : domain] = version;
-  return {{"model", s.name}, {"ir_version", s.ir_version}, {"opsets", opsets}, {"producer", s.producer},
-          {"inputs", specs_json(s.inputs)}, {"outputs", specs_json(s.outputs)}, {"op_histogram", s.op_histogram},
-          {"node_count", s.node_count}, {"parameter_count", s.parameter_count}, {"parameter_bytes", s.parameter_bytes},
+  return {{"model", s.name},
+          {"ir_version", s.ir_version},
+          {"opsets", opsets},
+          {"producer", s.producer},
+          {"inputs", specs_json(s.inputs)},
+          {"outputs", specs_json(s.outputs)},
+          {"op_histogram", s.op_histogram},
+          {"node_count", s.node_count},
+          {"parameter_count", s.parameter_count},
+          {"parameter_bytes", s.parameter_bytes},
           {"external_data", s.external_data}};
 }
 
 std::string summary_text(const ModelSummary& s) {
   std::string out = fmt::format("model:       {}\nIR version:  {}\nproducer:    {}\nopsets:     ", s.name, s.ir_version,
                                 s.producer.empty() ? "-" : s.producer);
-  for (const auto& [domain, version] : s.opsets) out += fmt::format(" {}:{}", domain.empty() ? "ai.onnx" : domain, version);
+  for (const auto& [domain, version] : s.opsets)
+    out += fmt::format(" {}:{}", domain.empty() ? "ai.onnx" : domain, version);
   out += "\ninputs:\n";
-  for (const auto& spec : s.inputs) out += fmt::format("  {:<24} {:<9} {}\n", spec.name, dtype_name(spec.dtype), spec.format_dims());
+  for (const auto& spec : s.inputs)
+    out += fmt::format("  {:<24} {:<9} {}\n", spec.name, dtype_name(spec.dtype), spec.format_dims());
   out += "outputs:\n";
-  for (const auto& spec : s.outputs) out += fmt::format("  {:<24} {:<9} {}\n", spec.name, dtype_name(spec.dtype), spec.format_dims());
-  out += fmt::format("parameters:  {} ({:.2f} MiB){}\n", s.parameter_count, static_cast<double>(s.parameter_bytes) / (1024.0 * 1024.0),
+  for (const auto& spec : s.outputs)
+    out += fmt::format("  {:<24} {:<9} {}\n", spec.name, dtype_name(spec.dtype), spec.format_dims());
+  out += fmt::format("parameters:  {} ({:.2f} MiB){}\n", s.parameter_count,
+                     static_cast<double>(s.parameter_bytes) / (1024.0 * 1024.0),
                      s.external_data ? ", partly in external data files" : "");
   out += fmt::format("nodes:       {}\n", s.node_count);
   std::vector<std::pair<std::string, int64_t>> ops(s.op_histogram.begin(), s.op_histogram.end());

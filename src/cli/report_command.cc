@@ -25,17 +25,21 @@ class ReportCommand : public Command {
                                     "last regressed past --threshold")
                         ->expected(2, -1);
     path->excludes(compare);
-    threshold_option_ = cmd->add_option("--threshold", threshold_, "With --compare: smallest change of the median that counts, in percent")
-        ->capture_default_str();
+    threshold_option_ = cmd->add_option("--threshold", threshold_,
+                                        "With --compare: smallest change of the median that counts, in percent")
+                            ->capture_default_str();
     cmd->add_option("--format,-f", format_, "text, markdown, json or html (--compare: text or markdown)")
-        ->check(CLI::IsMember({"text", "markdown", "json", "html"}))->capture_default_str();
+        ->check(CLI::IsMember({"text", "markdown", "json", "html"}))
+        ->capture_default_str();
     cmd->add_option("--output,-o", output_, "Write the report to this file (atomically) instead of standard output");
     return cmd;
   }
 
   int run(const RuntimeRegistry&) override {
-    if (path_.empty() && compare_paths_.empty()) fail(ErrorKind::kUsage, "report needs --path FILE or --compare FILE FILE...");
-    if (compare_paths_.empty() && threshold_option_->count() > 0) fail(ErrorKind::kUsage, "--threshold needs --compare");
+    if (path_.empty() && compare_paths_.empty())
+      fail(ErrorKind::kUsage, "report needs --path FILE or --compare FILE FILE...");
+    if (compare_paths_.empty() && threshold_option_->count() > 0)
+      fail(ErrorKind::kUsage, "--threshold needs --compare");
     if (!output_.empty()) check_writable(output_);
     return compare_paths_.empty() ? render_one() : compare();
   }
@@ -44,10 +48,14 @@ class ReportCommand : public Command {
   int render_one() const {
     const BenchmarkReport report = load_report(path_);
     std::string text;
-    if (format_ == "markdown") text = render_markdown(report);
-    else if (format_ == "json") text = report_to_json(report).dump(2) + "\n";
-    else if (format_ == "html") text = render_html(report);
-    else text = render_text(report);
+    if (format_ == "markdown")
+      text = render_markdown(report);
+    else if (format_ == "json")
+      text = report_to_json(report).dump(2) + "\n";
+    else if (format_ == "html")
+      text = render_html(report);
+    else
+      text = render_text(report);
     emit(text);
     return exit_code::kOk;
   }
@@ -64,13 +72,16 @@ class ReportCommand : public Command {
     const RunHistory history = compare_history(std::move(runs), threshold);
     emit(format_ == "markdown" ? render_comparison_markdown(history) : render_comparison_text(history));
     if (!history.has_regression()) return exit_code::kOk;
-    if (!output_.empty()) fmt::print(stderr, "inferfoundry: regression past the {} threshold (see {})\n", threshold_, output_);
+    if (!output_.empty())
+      fmt::print(stderr, "inferfoundry: regression past the {} threshold (see {})\n", threshold_, output_);
     return exit_code::kCheckFailed;
   }
 
   void emit(const std::string& text) const {
-    if (output_.empty()) fmt::print("{}", text);
-    else write_file_atomically(output_, text);
+    if (output_.empty())
+      fmt::print("{}", text);
+    else
+      write_file_atomically(output_, text);
   }
 
   std::string path_;

@@ -22,8 +22,11 @@ class RuntimesCommand : public Command {
     for (const Runtime* runtime : registry.all()) {
       const Availability availability = runtime->availability();
       const std::string version = availability.available ? runtime->version() : "-";
-      list.push_back({{"name", runtime->name()}, {"description", runtime->description()},
-                      {"available", availability.available}, {"reason", availability.reason}, {"version", version}});
+      list.push_back({{"name", runtime->name()},
+                      {"description", runtime->description()},
+                      {"available", availability.available},
+                      {"reason", availability.reason},
+                      {"version", version}});
       text += fmt::format("{:<12} {:<11} {:<10} {}\n", runtime->name(), availability.available ? "yes" : "no", version,
                           runtime->description());
       if (!availability.available) text += fmt::format("{:<12} {}\n", "", availability.reason);

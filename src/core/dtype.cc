@@ -61,14 +61,19 @@ std::optional<DType> dtype_from_onnx(int32_t code) {
 }
 
 bool is_floating(DType type) {
-  return type == DType::kFloat32 || type == DType::kFloat16 || type == DType::kFloat64 ||
-         type == DType::kBFloat16;
+  return type == DType::kFloat32 || type == DType::kFloat16 || type == DType::kFloat64 || type == DType::kBFloat16;
 }
 
 bool is_integer(DType type) {
   switch (type) {
-    case DType::kUInt8: case DType::kInt8: case DType::kUInt16: case DType::kInt16:
-    case DType::kInt32: case DType::kInt64: case DType::kUInt32: case DType::kUInt64:
+    case DType::kUInt8:
+    case DType::kInt8:
+    case DType::kUInt16:
+    case DType::kInt16:
+    case DType::kInt32:
+    case DType::kInt64:
+    case DType::kUInt32:
+    case DType::kUInt64:
       return true;
     default:
       return false;

@@ -84,7 +84,8 @@ std::string read_file(const fs::path& path) {
   if (ec) fail(ErrorKind::kInput, "cannot read {}: {}", path.string(), ec.message());
   std::string bytes(size, '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (static_cast<uintmax_t>(in.gcount()) != size) fail(ErrorKind::kInput, "cannot read {}: it changed while being read", path.string());
+  if (static_cast<uintmax_t>(in.gcount()) != size)
+    fail(ErrorKind::kInput, "cannot read {}: it changed while being read", path.string());
   return bytes;
 }
 
@@ -133,7 +134,8 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
 
 TemporaryFolder::TemporaryFolder(const std::string& prefix) {
   std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
-  if (!::mkdtemp(pattern.data())) fail(ErrorKind::kOutput, "cannot create a temporary folder {}: {}", pattern, std::strerror(errno));
+  if (!::mkdtemp(pattern.data()))
+    fail(ErrorKind::kOutput, "cannot create a temporary folder {}: {}", pattern, std::strerror(errno));
   path_ = pattern;
 }
 

@@ -13,7 +13,7 @@ uint16_t float_to_half(float value) {
     return static_cast<uint16_t>(sign | 0x7c00u | (abs > 0x7f800000u ? 0x0200u : 0u));
   }
   if (abs >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // overflows to Inf
-  if (abs < 0x38800000u) {  // subnormal or zero in half
+  if (abs < 0x38800000u) {                                               // subnormal or zero in half
     const float magnitude = std::bit_cast<float>(abs);
     // 2^-24 is the smallest half subnormal; nearbyint rounds to nearest even.
     const auto mantissa = static_cast<uint32_t>(std::nearbyint(magnitude * 16777216.0f));

@@ -31,20 +31,34 @@ double load(const std::byte* base, int64_t index) {
 double Tensor::value_at(int64_t index) const {
   const std::byte* base = bytes_.data();
   switch (dtype_) {
-    case DType::kFloat32: return load<float>(base, index);
-    case DType::kFloat64: return load<double>(base, index);
-    case DType::kFloat16: return half_to_float(static_cast<uint16_t>(load<uint16_t>(base, index)));
-    case DType::kBFloat16: return bfloat16_to_float(static_cast<uint16_t>(load<uint16_t>(base, index)));
-    case DType::kInt8: return load<int8_t>(base, index);
-    case DType::kUInt8: return load<uint8_t>(base, index);
-    case DType::kInt16: return load<int16_t>(base, index);
-    case DType::kUInt16: return load<uint16_t>(base, index);
-    case DType::kInt32: return load<int32_t>(base, index);
-    case DType::kUInt32: return load<uint32_t>(base, index);
-    case DType::kInt64: return load<int64_t>(base, index);
-    case DType::kUInt64: return load<uint64_t>(base, index);
-    case DType::kBool: return load<uint8_t>(base, index) != 0 ? 1.0 : 0.0;
-    default: fail(ErrorKind::kInternal, "value_at on tensor '{}' of type {}", name_, dtype_name(dtype_));
+    case DType::kFloat32:
+      return load<float>(base, index);
+    case DType::kFloat64:
+      return load<double>(base, index);
+    case DType::kFloat16:
+      return half_to_float(static_cast<uint16_t>(load<uint16_t>(base, index)));
+    case DType::kBFloat16:
+      return bfloat16_to_float(static_cast<uint16_t>(load<uint16_t>(base, index)));
+    case DType::kInt8:
+      return load<int8_t>(base, index);
+    case DType::kUInt8:
+      return load<uint8_t>(base, index);
+    case DType::kInt16:
+      return load<int16_t>(base, index);
+    case DType::kUInt16:
+      return load<uint16_t>(base, index);
+    case DType::kInt32:
+      return load<int32_t>(base, index);
+    case DType::kUInt32:
+      return load<uint32_t>(base, index);
+    case DType::kInt64:
+      return load<int64_t>(base, index);
+    case DType::kUInt64:
+      return load<uint64_t>(base, index);
+    case DType::kBool:
+      return load<uint8_t>(base, index) != 0 ? 1.0 : 0.0;
+    default:
+      fail(ErrorKind::kInternal, "value_at on tensor '{}' of type {}", name_, dtype_name(dtype_));
   }
 }
 

@@ -12,12 +12,15 @@ void fill_value_info(onnx::ValueInfoProto& info, const std::string& name, DType 
   auto* shape = tensor_type->mutable_shape();
   for (const auto& dim : dims) {
     auto* d = shape->add_dim();
-    if (dim.is_fixed()) d->set_dim_value(dim.value);
-    else if (!dim.symbol.empty()) d->set_dim_param(dim.symbol);
+    if (dim.is_fixed())
+      d->set_dim_value(dim.value);
+    else if (!dim.symbol.empty())
+      d->set_dim_param(dim.symbol);
   }
 }
 
-onnx::AttributeProto& new_attribute(onnx::NodeProto& node, const std::string& name, onnx::AttributeProto::AttributeType type) {
+onnx::AttributeProto& new_attribute(onnx::NodeProto& node, const std::string& name,
+                                    onnx::AttributeProto::AttributeType type) {
   auto* attribute = node.add_attribute();
   attribute->set_name(name);
   attribute->set_type(type);

@@ -32,7 +32,8 @@ TensorSpec spec_from_value_info(const onnx::ValueInfoProto& info) {
   }
   const auto& tensor_type = info.type().tensor_type();
   const auto dtype = dtype_from_onnx(tensor_type.elem_type());
-  if (!dtype) fail(ErrorKind::kInput, "model value '{}' has unknown element type {}", info.name(), tensor_type.elem_type());
+  if (!dtype)
+    fail(ErrorKind::kInput, "model value '{}' has unknown element type {}", info.name(), tensor_type.elem_type());
   spec.dtype = *dtype;
   for (const auto& dim : tensor_type.shape().dim()) {
     Dim d;
@@ -57,7 +58,9 @@ void check_external_data(const onnx::GraphProto& graph, const fs::path& model_di
     const fs::path file = resolve_external_data(model_dir, location);
     std::error_code ec;
     const auto size = fs::file_size(file, ec);
-    if (ec) fail(ErrorKind::kInput, "external data '{}' of tensor '{}' cannot be read: {}", location, tensor.name(), ec.message());
+    if (ec)
+      fail(ErrorKind::kInput, "external data '{}' of tensor '{}' cannot be read: {}", location, tensor.name(),
+           ec.message());
     if (offset < 0 || (length >= 0 && static_cast<uint64_t>(offset + length) > size)) {
       fail(ErrorKind::kInput, "external data of tensor '{}' reaches past the end of '{}'", tensor.name(), location);
     }
@@ -69,7 +72,8 @@ void check_external_data(const onnx::GraphProto& graph, const fs::path& model_di
 fs::path resolve_external_data(const fs::path& model_dir, const std::string& location) {
   if (location.empty()) fail(ErrorKind::kInput, "external data entry without a location");
   const fs::path relative(location);
-  if (relative.is_absolute()) fail(ErrorKind::kInput, "external data path '{}' is absolute; it must stay inside the model's folder", location);
+  if (relative.is_absolute())
+    fail(ErrorKind::kInput, "external data path '{}' is absolute; it must stay inside the model's folder", location);
   std::error_code ec;
   const fs::path base = fs::weakly_canonical(model_dir.empty() ? fs::path(".") : model_dir, ec);
   const fs::path resolved = fs::weakly_canonical(base / relative, ec);
@@ -95,7 +99,8 @@ Model Model::load(const fs::path& path) {
   google::protobuf::io::CodedInputStream coded(&raw);
   coded.SetTotalBytesLimit(std::numeric_limits<int>::max());
   if (!proto->ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage()) {
-    fail(ErrorKind::kInput, "not a valid ONNX model (protobuf parse failed; truncated or another format?): {}", path.string());
+    fail(ErrorKind::kInput, "not a valid ONNX model (protobuf parse failed; truncated or another format?): {}",
+         path.string());
   }
   if (proto->ir_version() <= 0 || !proto->has_graph() || proto->graph().output_size() == 0) {
     fail(ErrorKind::kInput, "not a valid ONNX model (no IR version or no graph outputs): {}", path.string());

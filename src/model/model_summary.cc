@@ -15,8 +15,8 @@ ModelSummary summarize(const Model& model) {
   summary.inputs = model.inputs();
   summary.outputs = model.outputs();
   for (const auto& node : proto.graph().node()) {
-    const std::string key = node.domain().empty() || node.domain() == "ai.onnx" ? node.op_type()
-                                                                                  : node.domain() + "::" + node.op_type();
+    const std::string key =
+        node.domain().empty() || node.domain() == "ai.onnx" ? node.op_type() : node.domain() + "::" + node.op_type();
     ++summary.op_histogram[key];
     ++summary.node_count;
   }

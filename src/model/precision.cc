@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/error.h"
-#include "model/graph_walk.h"
 #include "core/float16.h"
+#include "model/graph_walk.h"
 #include "model/tensor_proto.h"
 
 namespace inferfoundry {
@@ -51,7 +51,8 @@ class ExternalDataWriter {
   }
 
   void place(onnx::TensorProto& tensor) {
-    if (tensor.data_location() == onnx::TensorProto::EXTERNAL || tensor.data_type() == onnx::TensorProto::STRING) return;
+    if (tensor.data_location() == onnx::TensorProto::EXTERNAL || tensor.data_type() == onnx::TensorProto::STRING)
+      return;
     if (!tensor.has_raw_data()) {
       // Typed fields (float_data, int64_data...): only large ones are worth decoding to move out.
       const auto dtype = dtype_from_onnx(tensor.data_type());
@@ -308,16 +309,18 @@ onnx::ModelProto convert_to_fp16(const Model& model, Fp16Report* report) {
   converter.convert_graph(graph);
   converter.keep_float_interface(graph);
   if (static_cast<int64_t>(converted.ByteSizeLong()) > kProtobufLimit) {
-    fail(ErrorKind::kRuntime, "{} in float16 is {:.1f} GiB, over protobuf's 2 GiB limit for one in-memory model; "
-         "write it with its weights in external data instead (write_fp16_model)", model.display_name(),
-         gib(static_cast<int64_t>(converted.ByteSizeLong())));
+    fail(ErrorKind::kRuntime,
+         "{} in float16 is {:.1f} GiB, over protobuf's 2 GiB limit for one in-memory model; "
+         "write it with its weights in external data instead (write_fp16_model)",
+         model.display_name(), gib(static_cast<int64_t>(converted.ByteSizeLong())));
   }
   return converted;
 }
 
 fs::path write_fp16_model(const Model& model, const fs::path& dir, const std::string& file_name,
                           const ExternalDataOptions& options, Fp16Report* report) {
-  if (file_name.empty() || fs::path(file_name).filename() != fs::path(file_name) || file_name == "." || file_name == "..") {
+  if (file_name.empty() || fs::path(file_name).filename() != fs::path(file_name) || file_name == "." ||
+      file_name == "..") {
     fail(ErrorKind::kInternal, "write_fp16_model: '{}' is not a plain file name", file_name);
   }
   if (options.alignment <= 0 || options.size_threshold < 0) {
@@ -343,8 +346,10 @@ fs::path write_fp16_model(const Model& model, const fs::path& dir, const std::st
 
   const int64_t graph_bytes = static_cast<int64_t>(converted.ByteSizeLong());
   if (graph_bytes > kProtobufLimit) {
-    fail(ErrorKind::kRuntime, "{} in float16 is {:.1f} GiB even with initializers of {} bytes or more in external data, "
-         "over protobuf's 2 GiB limit", model.display_name(), gib(graph_bytes), options.size_threshold);
+    fail(ErrorKind::kRuntime,
+         "{} in float16 is {:.1f} GiB even with initializers of {} bytes or more in external data, "
+         "over protobuf's 2 GiB limit",
+         model.display_name(), gib(graph_bytes), options.size_threshold);
   }
   const fs::path path = dir / file_name;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -10,12 +10,12 @@ namespace inferfoundry {
 
 // What convert_to_fp16 changed, for the results file.
 struct Fp16Report {
-  int64_t initializers = 0;      // float initializers stored as float16
-  int64_t constants = 0;         // float values of Constant / ConstantOfShape nodes
-  int64_t casts_retargeted = 0;  // Cast(to=float) nodes (and dtype attributes) now producing float16
-  int64_t io_casts = 0;          // Cast nodes added at float graph inputs and outputs
-  int64_t float_only_inputs = 0; // inputs that must stay float (Resize scales...), cast back to float
-  int64_t clamped_values = 0;    // finite values beyond float16's range, clamped to +-65504
+  int64_t initializers = 0;       // float initializers stored as float16
+  int64_t constants = 0;          // float values of Constant / ConstantOfShape nodes
+  int64_t casts_retargeted = 0;   // Cast(to=float) nodes (and dtype attributes) now producing float16
+  int64_t io_casts = 0;           // Cast nodes added at float graph inputs and outputs
+  int64_t float_only_inputs = 0;  // inputs that must stay float (Resize scales...), cast back to float
+  int64_t clamped_values = 0;     // finite values beyond float16's range, clamped to +-65504
 };
 
 // Rewrites a model to compute in float16 while keeping its interface: float graph inputs and outputs stay
@@ -41,8 +41,9 @@ struct ExternalDataOptions {
 // that need atomicity write into a temporary folder and rename it). Returns the path of the .onnx file.
 // Throws Error(kOutput) when a file cannot be written, Error(kRuntime) when even the graph without its
 // large weights is over protobuf's limit.
-std::filesystem::path write_fp16_model(const Model& model, const std::filesystem::path& dir, const std::string& file_name,
-                                       const ExternalDataOptions& options = {}, Fp16Report* report = nullptr);
+std::filesystem::path write_fp16_model(const Model& model, const std::filesystem::path& dir,
+                                       const std::string& file_name, const ExternalDataOptions& options = {},
+                                       Fp16Report* report = nullptr);
 
 // Roughly how many bytes the float16 model serializes to with every weight inline (float tensors at two
 // bytes per value, other tensors as they are, external data counted): to choose between convert_to_fp16

@@ -5,8 +5,8 @@
 #include <regex>
 
 #include "core/error.h"
-#include "model/model.h"
 #include "core/file_io.h"
+#include "model/model.h"
 
 namespace inferfoundry {
 namespace fs = std::filesystem;
@@ -17,7 +17,8 @@ template <typename Dst, typename Field>
 void copy_typed(const Field& field, Tensor& tensor) {
   auto out = tensor.data<Dst>();
   if (static_cast<size_t>(field.size()) != out.size()) {
-    fail(ErrorKind::kInput, "tensor '{}' has {} values for shape {}", tensor.name(), field.size(), format_shape(tensor.shape()));
+    fail(ErrorKind::kInput, "tensor '{}' has {} values for shape {}", tensor.name(), field.size(),
+         format_shape(tensor.shape()));
   }
   for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<Dst>(field[static_cast<int>(i)]);
 }
@@ -38,20 +39,43 @@ void read_external(const onnx::TensorProto& proto, const fs::path& model_dir, Te
 
 void fill_from_typed_fields(const onnx::TensorProto& proto, Tensor& tensor) {
   switch (tensor.dtype()) {
-    case DType::kFloat32: copy_typed<float>(proto.float_data(), tensor); break;
-    case DType::kFloat64: copy_typed<double>(proto.double_data(), tensor); break;
-    case DType::kInt64: copy_typed<int64_t>(proto.int64_data(), tensor); break;
-    case DType::kUInt32: copy_typed<uint32_t>(proto.uint64_data(), tensor); break;
-    case DType::kUInt64: copy_typed<uint64_t>(proto.uint64_data(), tensor); break;
-    case DType::kInt32: copy_typed<int32_t>(proto.int32_data(), tensor); break;
-    case DType::kInt8: copy_typed<int8_t>(proto.int32_data(), tensor); break;
-    case DType::kUInt8: case DType::kBool: copy_typed<uint8_t>(proto.int32_data(), tensor); break;
-    case DType::kInt16: copy_typed<int16_t>(proto.int32_data(), tensor); break;
+    case DType::kFloat32:
+      copy_typed<float>(proto.float_data(), tensor);
+      break;
+    case DType::kFloat64:
+      copy_typed<double>(proto.double_data(), tensor);
+      break;
+    case DType::kInt64:
+      copy_typed<int64_t>(proto.int64_data(), tensor);
+      break;
+    case DType::kUInt32:
+      copy_typed<uint32_t>(proto.uint64_data(), tensor);
+      break;
+    case DType::kUInt64:
+      copy_typed<uint64_t>(proto.uint64_data(), tensor);
+      break;
+    case DType::kInt32:
+      copy_typed<int32_t>(proto.int32_data(), tensor);
+      break;
+    case DType::kInt8:
+      copy_typed<int8_t>(proto.int32_data(), tensor);
+      break;
+    case DType::kUInt8:
+    case DType::kBool:
+      copy_typed<uint8_t>(proto.int32_data(), tensor);
+      break;
+    case DType::kInt16:
+      copy_typed<int16_t>(proto.int32_data(), tensor);
+      break;
     // float16 and bfloat16 keep their bit patterns in int32_data.
-    case DType::kUInt16: case DType::kFloat16: case DType::kBFloat16:
+    case DType::kUInt16:
+    case DType::kFloat16:
+    case DType::kBFloat16:
       copy_typed<uint16_t>(proto.int32_data(), tensor);
       break;
-    default: fail(ErrorKind::kInput, "tensor '{}': element type {} is not supported", proto.name(), dtype_name(tensor.dtype()));
+    default:
+      fail(ErrorKind::kInput, "tensor '{}': element type {} is not supported", proto.name(),
+           dtype_name(tensor.dtype()));
   }
 }
 
@@ -69,8 +93,8 @@ Tensor tensor_from_proto(const onnx::TensorProto& proto, const fs::path* model_d
     read_external(proto, *model_dir, tensor);
   } else if (proto.has_raw_data()) {
     if (proto.raw_data().size() != tensor.byte_size()) {
-      fail(ErrorKind::kInput, "tensor '{}' has {} bytes of data for shape {} of {}", proto.name(), proto.raw_data().size(),
-           format_shape(shape), dtype_name(*dtype));
+      fail(ErrorKind::kInput, "tensor '{}' has {} bytes of data for shape {} of {}", proto.name(),
+           proto.raw_data().size(), format_shape(shape), dtype_name(*dtype));
     }
     std::memcpy(tensor.bytes().data(), proto.raw_data().data(), tensor.byte_size());
   } else {
@@ -115,7 +139,8 @@ std::vector<Tensor> read_tensor_folder(const fs::path& dir, const std::string& p
   std::sort(files.begin(), files.end());
   std::vector<Tensor> tensors;
   for (size_t i = 0; i < files.size(); ++i) {
-    if (files[i].first != static_cast<int>(i)) fail(ErrorKind::kInput, "{}: {}_{}.pb is missing", dir.string(), prefix, i);
+    if (files[i].first != static_cast<int>(i))
+      fail(ErrorKind::kInput, "{}: {}_{}.pb is missing", dir.string(), prefix, i);
     tensors.push_back(read_tensor_file(files[i].second));
   }
   return tensors;

@@ -13,7 +13,7 @@ namespace {
 struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
-  size_t first_numeric = 1;  // columns from here on are right-aligned...
+  size_t first_numeric = 1;   // columns from here on are right-aligned...
   bool last_is_text = false;  // ...except the last one when it holds words
   bool numeric(size_t column) const {
     return column >= first_numeric && !(last_is_text && column + 1 == header.size());
@@ -35,7 +35,10 @@ std::string p_value_text(const RuntimeChange& c) {
 std::string median_text(const std::optional<double>& median) { return median ? format_number(*median) : "-"; }
 
 Table change_table(const RunComparison& comparison) {
-  Table table{{"runtime", "old median ms", "new median ms", "change", "95% CI of change", "Mann-Whitney p", "verdict"}, {}, 1, true};
+  Table table{{"runtime", "old median ms", "new median ms", "change", "95% CI of change", "Mann-Whitney p", "verdict"},
+              {},
+              1,
+              true};
   for (const auto& c : comparison.changes) {
     table.rows.push_back({c.runtime, median_text(c.old_median_ms), median_text(c.new_median_ms),
                           c.point_change ? percent(*c.point_change) : "-", interval_text(c), p_value_text(c),
@@ -73,7 +76,8 @@ std::string history_cell(const RuntimeChange* c) {
   if (!c) return "-";
   if (!c->new_median_ms) return std::string(verdict_name(c->verdict));
   if (!c->point_change) return format_number(*c->new_median_ms);
-  return fmt::format("{} ({} {})", format_number(*c->new_median_ms), percent(*c->point_change), verdict_name(c->verdict));
+  return fmt::format("{} ({} {})", format_number(*c->new_median_ms), percent(*c->point_change),
+                     verdict_name(c->verdict));
 }
 
 Table history_table(const RunHistory& history) {
@@ -115,7 +119,8 @@ std::string as_text(const Table& table) {
 std::string markdown_cell(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '|' || c == '\\' || c == '*' || c == '_' || c == '`' || c == '<' || c == '>' || c == '[' || c == ']') out += '\\';
+    if (c == '|' || c == '\\' || c == '*' || c == '_' || c == '`' || c == '<' || c == '>' || c == '[' || c == ']')
+      out += '\\';
     out += c == '\n' ? ' ' : c;
   }
   return out;
@@ -158,7 +163,8 @@ std::vector<std::string> notes(const RunHistory& history) {
 std::string gate_line(const RunHistory& history) {
   const auto threshold = fmt::format("{:g}%", history.threshold * 100);
   if (!history.has_regression()) {
-    return fmt::format("no regression past {} in {} against {}", threshold, history.runs.back().label, history.runs[0].label);
+    return fmt::format("no regression past {} in {} against {}", threshold, history.runs.back().label,
+                       history.runs[0].label);
   }
   std::vector<std::string> regressed;
   for (const auto& c : history.against_first.back().changes) {

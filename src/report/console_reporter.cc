@@ -18,8 +18,8 @@ std::string banner(const BenchmarkReport& report) {
   if (!inputs.empty()) text += fmt::format(" (inputs: {})", inputs);
   text += "\n";
   if (report.environment.contains("cpu")) {
-    text += fmt::format("host: {} | {} | {}\n", report.environment.value("cpu", "?"), report.environment.value("os", "?"),
-                        report.environment.value("timestamp_utc", ""));
+    text += fmt::format("host: {} | {} | {}\n", report.environment.value("cpu", "?"),
+                        report.environment.value("os", "?"), report.environment.value("timestamp_utc", ""));
   }
   return text;
 }
@@ -30,10 +30,11 @@ std::string failed_outputs(const RuntimeResult& result) {
   if (!result.accuracy) return text;
   for (const auto& o : result.accuracy->outputs) {
     if (o.passed) continue;
-    text += fmt::format("      output '{}': max abs error {:.3g}, max rel error {:.3g}, cosine {:.6f} "
-                        "(atol {:g}, rtol {:g}): {}\n",
-                        o.name, o.max_abs_error, o.max_rel_error, o.cosine_similarity, result.accuracy->atol,
-                        result.accuracy->rtol, o.note);
+    text += fmt::format(
+        "      output '{}': max abs error {:.3g}, max rel error {:.3g}, cosine {:.6f} "
+        "(atol {:g}, rtol {:g}): {}\n",
+        o.name, o.max_abs_error, o.max_rel_error, o.cosine_similarity, result.accuracy->atol, result.accuracy->rtol,
+        o.note);
   }
   return text;
 }
@@ -50,8 +51,8 @@ bool is_check_reference(const BenchmarkReport& report, const RuntimeResult& resu
 std::string render_text(const BenchmarkReport& report) {
   std::string out = banner(report);
   const auto rows = comparison_rows(report);
-  out += fmt::format("{:<14} {:>11} {:>10} {:>10} {:>10} {:>7} {:>12} {:>10} {:>8}  {}\n", "runtime", "median ms", "mean ms",
-                     "p90 ms", "p99 ms", "cv", "runs/s", "device ms", "check", "speed-up");
+  out += fmt::format("{:<14} {:>11} {:>10} {:>10} {:>10} {:>7} {:>12} {:>10} {:>8}  {}\n", "runtime", "median ms",
+                     "mean ms", "p90 ms", "p99 ms", "cv", "runs/s", "device ms", "check", "speed-up");
   std::string notes;
   for (const auto& row : rows) {
     const RuntimeResult& r = *row.result;
@@ -60,15 +61,18 @@ std::string render_text(const BenchmarkReport& report) {
       continue;
     }
     const std::string device = r.device ? fmt::format("{:.4f}", r.device->median) : "-";
-    const std::string check = !r.accuracy ? (is_check_reference(report, r) ? "ref" : "-") : (r.accuracy->passed ? "pass" : "FAIL");
-    const std::string median = r.comparable() ? fmt::format("{:.4f}", r.latency.median) : fmt::format("({:.4f})", r.latency.median);
+    const std::string check =
+        !r.accuracy ? (is_check_reference(report, r) ? "ref" : "-") : (r.accuracy->passed ? "pass" : "FAIL");
+    const std::string median =
+        r.comparable() ? fmt::format("{:.4f}", r.latency.median) : fmt::format("({:.4f})", r.latency.median);
     out += fmt::format("{:<14} {:>11} {:>10.4f} {:>10.4f} {:>10.4f} {:>6.1f}% {:>12.1f} {:>10} {:>8}  {}\n", r.runtime,
                        median, r.latency.mean, r.latency.p90, r.latency.p99, r.latency.cv * 100, r.throughput_per_s,
                        device, check, speedup_cell(row));
     if (r.unstable()) {
-      notes += fmt::format("warning: {} latencies vary by {:.1f}% (cv over {:.0f}%); the figures may not be trustworthy "
-                           "(other load on the machine, frequency scaling, too few iterations)\n",
-                           r.runtime, r.latency.cv * 100, kUnstableCv * 100);
+      notes += fmt::format(
+          "warning: {} latencies vary by {:.1f}% (cv over {:.0f}%); the figures may not be trustworthy "
+          "(other load on the machine, frequency scaling, too few iterations)\n",
+          r.runtime, r.latency.cv * 100, kUnstableCv * 100);
     }
     if (!r.comparable()) notes += fmt::format("note: {}: {}\n", r.runtime, row.note) + failed_outputs(r);
   }

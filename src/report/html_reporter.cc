@@ -64,8 +64,10 @@ dl.env dd { margin: 0; overflow-wrap: anywhere; }
 std::string series_css() {
   std::string css;
   for (int i = 0; i < 8; ++i) {
-    css += fmt::format(".series-{0} .box, .series-{0} .bar, .series-{0} .outlier {{ fill: var(--s{0}); stroke: var(--s{0}); }}\n"
-                       ".swatch.series-{0} {{ background: var(--s{0}); }}\n", i);
+    css += fmt::format(
+        ".series-{0} .box, .series-{0} .bar, .series-{0} .outlier {{ fill: var(--s{0}); stroke: var(--s{0}); }}\n"
+        ".swatch.series-{0} {{ background: var(--s{0}); }}\n",
+        i);
   }
   return css;
 }
@@ -86,11 +88,13 @@ std::string head(const BenchmarkReport& report) {
 }
 
 std::string header(const BenchmarkReport& report) {
-  std::string out = fmt::format("<header>\n<h1>InferFoundry benchmark: <code>{}</code></h1>\n", escape_html(report.model));
+  std::string out =
+      fmt::format("<header>\n<h1>InferFoundry benchmark: <code>{}</code></h1>\n", escape_html(report.model));
   std::vector<std::string> facts;
   const std::string inputs = describe_inputs(report);
   if (!inputs.empty()) facts.push_back("inputs " + escape_html(inputs));
-  if (report.environment.contains("cpu")) facts.push_back("host CPU " + escape_html(report.environment.value("cpu", "?")));
+  if (report.environment.contains("cpu"))
+    facts.push_back("host CPU " + escape_html(report.environment.value("cpu", "?")));
   if (report.environment.contains("timestamp_utc")) {
     facts.push_back("measured " + escape_html(report.environment.value("timestamp_utc", "")));
   }
@@ -103,9 +107,10 @@ std::string warnings(const std::vector<ComparisonRow>& rows) {
   for (const auto& row : rows) {
     const RuntimeResult& r = *row.result;
     if (r.unstable()) {
-      items += fmt::format("<p><strong>{}</strong>: latencies vary by {:.1f}% (cv over {:.0f}%); the figures may not be "
-                           "trustworthy (other load, frequency scaling, too few iterations).</p>\n",
-                           escape_html(r.runtime), r.latency.cv * 100, kUnstableCv * 100);
+      items += fmt::format(
+          "<p><strong>{}</strong>: latencies vary by {:.1f}% (cv over {:.0f}%); the figures may not be "
+          "trustworthy (other load, frequency scaling, too few iterations).</p>\n",
+          escape_html(r.runtime), r.latency.cv * 100, kUnstableCv * 100);
     }
     if (r.status == RunStatus::kOk && !r.comparable()) {
       items += fmt::format("<p><strong>{}</strong>: {}</p>\n", escape_html(r.runtime), escape_html(row.note));
@@ -128,18 +133,19 @@ std::string speedup_cell(const ComparisonRow& row) {
 
 std::string result_row(const BenchmarkReport& report, const ComparisonRow& row) {
   const RuntimeResult& r = *row.result;
-  const std::string name = fmt::format("<td><span class=\"swatch series-{}\"></span>{}</td>",
-                                       series_of(report, r) % 8, escape_html(r.runtime));
+  const std::string name = fmt::format("<td><span class=\"swatch series-{}\"></span>{}</td>", series_of(report, r) % 8,
+                                       escape_html(r.runtime));
   if (r.status != RunStatus::kOk) {
     return fmt::format("<tr>{}<td>{}</td><td colspan=\"10\">{}</td></tr>\n", name, status_name(r.status),
                        escape_html(r.error));
   }
   const std::string device = r.device ? number_cell(r.device->median) : "<td class=\"num\">-</td>";
-  return fmt::format("<tr{}>{}<td>ok</td>{}{}{}{}<td class=\"num\">{:.1f}%</td><td class=\"num\">{:.1f}</td>{}"
-                     "<td class=\"num\">{}</td>{}{}</tr>\n",
-                     row.is_baseline ? " class=\"baseline\"" : "", name, number_cell(r.latency.median),
-                     number_cell(r.latency.mean), number_cell(r.latency.p90), number_cell(r.latency.p99),
-                     r.latency.cv * 100, r.throughput_per_s, device, r.latency.count, check_cell(r), speedup_cell(row));
+  return fmt::format(
+      "<tr{}>{}<td>ok</td>{}{}{}{}<td class=\"num\">{:.1f}%</td><td class=\"num\">{:.1f}</td>{}"
+      "<td class=\"num\">{}</td>{}{}</tr>\n",
+      row.is_baseline ? " class=\"baseline\"" : "", name, number_cell(r.latency.median), number_cell(r.latency.mean),
+      number_cell(r.latency.p90), number_cell(r.latency.p99), r.latency.cv * 100, r.throughput_per_s, device,
+      r.latency.count, check_cell(r), speedup_cell(row));
 }
 
 std::string results_table(const BenchmarkReport& report, const std::vector<ComparisonRow>& rows) {
@@ -150,8 +156,9 @@ std::string results_table(const BenchmarkReport& report, const std::vector<Compa
       "<th class=\"num\">device ms</th><th class=\"num\">iterations</th><th>check</th><th class=\"num\">speed-up</th>"
       "</tr></thead>\n<tbody>\n";
   for (const auto& row : rows) out += result_row(report, row);
-  out += "</tbody></table></div>\n<p class=\"note\">Host-clock latency per run; speed-up is the baseline's median "
-         "divided by the runtime's median, shown only where both ran and passed the output check.</p>\n";
+  out +=
+      "</tbody></table></div>\n<p class=\"note\">Host-clock latency per run; speed-up is the baseline's median "
+      "divided by the runtime's median, shown only where both ran and passed the output check.</p>\n";
   return out;
 }
 
@@ -167,10 +174,11 @@ std::string distribution_chart(const BenchmarkReport& report, const std::vector<
     boxes.push_back({r.runtime, box_stats(r.samples_ms), series_of(report, r)});
   }
   if (boxes.empty()) return "<p class=\"note\">No per-iteration latencies in this file: no distribution chart.</p>\n";
-  return figure(box_plot_svg(boxes, {"Latency distribution over the timed iterations", "latency per run (ms)"}),
-                "Box: quartiles with the median as a line; whiskers: the most extreme runs within 1.5 IQR of the box; "
-                "dots: runs beyond them; triangles at an end of the axis: runs too far out to draw to scale (the tooltip "
-                "counts all outliers). The axis does not start at zero.");
+  return figure(
+      box_plot_svg(boxes, {"Latency distribution over the timed iterations", "latency per run (ms)"}),
+      "Box: quartiles with the median as a line; whiskers: the most extreme runs within 1.5 IQR of the box; "
+      "dots: runs beyond them; triangles at an end of the axis: runs too far out to draw to scale (the tooltip "
+      "counts all outliers). The axis does not start at zero.");
 }
 
 BarRow latency_bar(const BenchmarkReport& report, const RuntimeResult& r) {
@@ -179,21 +187,24 @@ BarRow latency_bar(const BenchmarkReport& report, const RuntimeResult& r) {
   if (!r.samples_ms.empty()) {
     bar.spread_low = percentile_of(r.samples_ms, 10);
     bar.spread_high = percentile_of(r.samples_ms, 90);
-    bar.tooltip += fmt::format(", p10 {} ms, p90 {} ms", format_number(*bar.spread_low), format_number(*bar.spread_high));
+    bar.tooltip +=
+        fmt::format(", p10 {} ms, p90 {} ms", format_number(*bar.spread_low), format_number(*bar.spread_high));
   }
   return bar;
 }
 
 // Whiskers: the single-run rate 1000 / latency at the p90 and p10 latencies of the recorded runs.
 BarRow throughput_bar(const BenchmarkReport& report, const RuntimeResult& r) {
-  BarRow bar{r.runtime, r.throughput_per_s, {}, {}, format_number(r.throughput_per_s) + " /s", {}, series_of(report, r)};
+  BarRow bar{r.runtime, r.throughput_per_s,  {}, {}, format_number(r.throughput_per_s) + " /s",
+             {},        series_of(report, r)};
   bar.tooltip = fmt::format("{}: {} runs/s over the timed wall time", r.runtime, format_number(r.throughput_per_s));
   const double p10 = r.samples_ms.empty() ? 0 : percentile_of(r.samples_ms, 10);
   const double p90 = r.samples_ms.empty() ? 0 : percentile_of(r.samples_ms, 90);
   if (p10 > 0 && p90 > 0) {
     bar.spread_low = 1000 / p90;
     bar.spread_high = 1000 / p10;
-    bar.tooltip += fmt::format("; single-run rate {} to {} /s", format_number(*bar.spread_low), format_number(*bar.spread_high));
+    bar.tooltip +=
+        fmt::format("; single-run rate {} to {} /s", format_number(*bar.spread_low), format_number(*bar.spread_high));
   }
   return bar;
 }
@@ -206,8 +217,13 @@ std::string summary_charts(const BenchmarkReport& report, const std::vector<Comp
     latency.push_back(latency_bar(report, r));
     throughput.push_back(throughput_bar(report, r));
     if (row.speedup) {
-      speedup.push_back({r.runtime, *row.speedup, {}, {}, fmt::format("{:.2f}x", *row.speedup),
-                         fmt::format("{}: {:.2f}x the baseline's speed", r.runtime, *row.speedup), series_of(report, r)});
+      speedup.push_back({r.runtime,
+                         *row.speedup,
+                         {},
+                         {},
+                         fmt::format("{:.2f}x", *row.speedup),
+                         fmt::format("{}: {:.2f}x the baseline's speed", r.runtime, *row.speedup),
+                         series_of(report, r)});
     }
   }
   if (latency.empty()) return "";
@@ -217,8 +233,9 @@ std::string summary_charts(const BenchmarkReport& report, const std::vector<Comp
                 "Bars: timed runs per second of wall time; whiskers: single-run rate 1000 / latency at the 90th and "
                 "10th percentile latency.");
   if (!speedup.empty()) {
-    out += figure(bar_chart_svg(speedup, {"Speed-up against the baseline", "times the baseline's speed (higher is better)"}, 1.0),
-                  "Baseline median divided by each runtime's median; the dashed line marks 1.0x.");
+    out += figure(
+        bar_chart_svg(speedup, {"Speed-up against the baseline", "times the baseline's speed (higher is better)"}, 1.0),
+        "Baseline median divided by each runtime's median; the dashed line marks 1.0x.");
   }
   return out;
 }
@@ -227,16 +244,17 @@ std::string accuracy_rows(const RuntimeResult& r) {
   const AccuracyVerdict& v = *r.accuracy;
   std::string out;
   for (const auto& o : v.outputs) {
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                       "<td class=\"num\">{} / {}</td><td class=\"num\">{:.6f}</td>{}<td>{}</td></tr>\n",
-                       escape_html(r.runtime), escape_html(v.reference), escape_html(o.name),
-                       format_number(o.max_abs_error), format_number(o.max_rel_error), o.mismatches, o.elements,
-                       o.cosine_similarity, o.passed ? "<td class=\"pass\">pass</td>" : "<td class=\"fail\">FAIL</td>",
-                       escape_html(o.note));
+    out += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+        "<td class=\"num\">{} / {}</td><td class=\"num\">{:.6f}</td>{}<td>{}</td></tr>\n",
+        escape_html(r.runtime), escape_html(v.reference), escape_html(o.name), format_number(o.max_abs_error),
+        format_number(o.max_rel_error), o.mismatches, o.elements, o.cosine_similarity,
+        o.passed ? "<td class=\"pass\">pass</td>" : "<td class=\"fail\">FAIL</td>", escape_html(o.note));
   }
   if (v.outputs.empty()) {
     out += fmt::format("<tr><td>{}</td><td>{}</td><td colspan=\"5\"></td>{}<td></td></tr>\n", escape_html(r.runtime),
-                       escape_html(v.reference), v.passed ? "<td class=\"pass\">pass</td>" : "<td class=\"fail\">FAIL</td>");
+                       escape_html(v.reference),
+                       v.passed ? "<td class=\"pass\">pass</td>" : "<td class=\"fail\">FAIL</td>");
   }
   return out;
 }
@@ -252,9 +270,11 @@ std::string accuracy_section(const BenchmarkReport& report) {
   }
   std::string out = "<h2 id=\"accuracy\">Accuracy</h2>\n";
   if (rows.empty()) return out + "<p class=\"note\">No output checks recorded in this file.</p>\n";
-  out += "<div class=\"table-wrap\"><table>\n<thead><tr><th>runtime</th><th>reference</th><th>output</th>"
-         "<th class=\"num\">max abs error</th><th class=\"num\">max rel error</th><th class=\"num\">mismatches</th>"
-         "<th class=\"num\">cosine</th><th>verdict</th><th>note</th></tr></thead>\n<tbody>\n" + rows + "</tbody></table></div>\n";
+  out +=
+      "<div class=\"table-wrap\"><table>\n<thead><tr><th>runtime</th><th>reference</th><th>output</th>"
+      "<th class=\"num\">max abs error</th><th class=\"num\">max rel error</th><th class=\"num\">mismatches</th>"
+      "<th class=\"num\">cosine</th><th>verdict</th><th>note</th></tr></thead>\n<tbody>\n" +
+      rows + "</tbody></table></div>\n";
   return out + "<p class=\"note\">Tolerances: </p><ul class=\"note\">" + tolerances + "</ul>\n";
 }
 
@@ -301,9 +321,10 @@ std::string render_html(const BenchmarkReport& report) {
   body += accuracy_section(report);
   body += key_values("Environment", "environment", report.environment) + runtime_versions(report);
   body += key_values("Configuration", "configuration", report.config);
-  body += fmt::format("<footer><p>Generated by InferFoundry {} from a saved results file. The figures are "
-                      "those the file records; the host they were measured on is listed under Environment.</p></footer>\n",
-                      kVersion);
+  body += fmt::format(
+      "<footer><p>Generated by InferFoundry {} from a saved results file. The figures are "
+      "those the file records; the host they were measured on is listed under Environment.</p></footer>\n",
+      kVersion);
   return head(report) + "<body>\n<main>\n" + body + "</main>\n</body>\n</html>\n";
 }
 

@@ -7,9 +7,8 @@ namespace inferfoundry {
 using nlohmann::json;
 
 json summary_to_json(const Summary& s) {
-  return {{"count", s.count}, {"mean_ms", s.mean}, {"median_ms", s.median}, {"p90_ms", s.p90},
-          {"p95_ms", s.p95},  {"p99_ms", s.p99},   {"min_ms", s.min},       {"max_ms", s.max},
-          {"stddev_ms", s.stddev}, {"cv", s.cv}};
+  return {{"count", s.count}, {"mean_ms", s.mean}, {"median_ms", s.median}, {"p90_ms", s.p90},       {"p95_ms", s.p95},
+          {"p99_ms", s.p99},  {"min_ms", s.min},   {"max_ms", s.max},       {"stddev_ms", s.stddev}, {"cv", s.cv}};
 }
 
 Summary summary_from_json(const json& j) {
@@ -32,12 +31,20 @@ namespace {
 json accuracy_to_json(const AccuracyVerdict& verdict) {
   json outputs = json::array();
   for (const auto& o : verdict.outputs) {
-    outputs.push_back({{"name", o.name}, {"max_abs_error", o.max_abs_error}, {"max_rel_error", o.max_rel_error},
-                       {"mismatches", o.mismatches}, {"elements", o.elements},
-                       {"cosine_similarity", o.cosine_similarity}, {"passed", o.passed}, {"note", o.note}});
+    outputs.push_back({{"name", o.name},
+                       {"max_abs_error", o.max_abs_error},
+                       {"max_rel_error", o.max_rel_error},
+                       {"mismatches", o.mismatches},
+                       {"elements", o.elements},
+                       {"cosine_similarity", o.cosine_similarity},
+                       {"passed", o.passed},
+                       {"note", o.note}});
   }
-  return {{"reference", verdict.reference}, {"atol", verdict.atol}, {"rtol", verdict.rtol},
-          {"passed", verdict.passed}, {"outputs", outputs}};
+  return {{"reference", verdict.reference},
+          {"atol", verdict.atol},
+          {"rtol", verdict.rtol},
+          {"passed", verdict.passed},
+          {"outputs", outputs}};
 }
 
 AccuracyVerdict accuracy_from_json(const json& j) {
@@ -131,7 +138,8 @@ json report_to_json(const BenchmarkReport& report) {
 }
 
 BenchmarkReport report_from_json(const json& j) {
-  if (!j.is_object() || !j.contains("model") || !j["model"].is_string() || !j.contains("results") || !j["results"].is_array()) {
+  if (!j.is_object() || !j.contains("model") || !j["model"].is_string() || !j.contains("results") ||
+      !j["results"].is_array()) {
     fail(ErrorKind::kInput, "not an InferFoundry results file: expected an object with 'model' and a 'results' array");
   }
   BenchmarkReport report;

@@ -36,10 +36,13 @@ std::string warnings(const std::vector<ComparisonRow>& rows) {
   for (const auto& row : rows) {
     const RuntimeResult& r = *row.result;
     if (r.unstable()) {
-      out += fmt::format("- **Warning:** {} latencies vary by {:.1f}% (cv over {:.0f}%); the figures may not be "
-                         "trustworthy.\n", cell(r.runtime), r.latency.cv * 100, kUnstableCv * 100);
+      out += fmt::format(
+          "- **Warning:** {} latencies vary by {:.1f}% (cv over {:.0f}%); the figures may not be "
+          "trustworthy.\n",
+          cell(r.runtime), r.latency.cv * 100, kUnstableCv * 100);
     }
-    if (r.status == RunStatus::kOk && !r.comparable()) out += fmt::format("- **Note:** {}: {}\n", cell(r.runtime), cell(row.note));
+    if (r.status == RunStatus::kOk && !r.comparable())
+      out += fmt::format("- **Note:** {}: {}\n", cell(r.runtime), cell(row.note));
   }
   return out.empty() ? out : "\n" + out;
 }

@@ -180,11 +180,16 @@ std::optional<MannWhitneyResult> mann_whitney_u(std::span<const double> old_samp
 
 std::string_view verdict_name(ChangeVerdict verdict) {
   switch (verdict) {
-    case ChangeVerdict::kFaster: return "faster";
-    case ChangeVerdict::kSlower: return "slower";
-    case ChangeVerdict::kUnchanged: return "unchanged";
-    case ChangeVerdict::kFailed: return "failed";
-    case ChangeVerdict::kNotCompared: return "not compared";
+    case ChangeVerdict::kFaster:
+      return "faster";
+    case ChangeVerdict::kSlower:
+      return "slower";
+    case ChangeVerdict::kUnchanged:
+      return "unchanged";
+    case ChangeVerdict::kFailed:
+      return "failed";
+    case ChangeVerdict::kNotCompared:
+      return "not compared";
   }
   return "?";
 }

@@ -34,20 +34,21 @@ std::optional<MedianChangeInterval> bootstrap_median_change(std::span<const doub
 
 // Two-sided Mann-Whitney U test (normal approximation with tie correction and continuity correction).
 struct MannWhitneyResult {
-  double u = 0;        // U statistic of the new sample: how often a new value exceeds an old one (ties count 1/2)
+  double u = 0;  // U statistic of the new sample: how often a new value exceeds an old one (ties count 1/2)
   double z = 0;
   double p_value = 1;  // two-sided
 };
 // nullopt when either sample is empty.
-std::optional<MannWhitneyResult> mann_whitney_u(std::span<const double> old_samples, std::span<const double> new_samples);
+std::optional<MannWhitneyResult> mann_whitney_u(std::span<const double> old_samples,
+                                                std::span<const double> new_samples);
 
 // What happened to one runtime between two runs.
 enum class ChangeVerdict {
-  kFaster,      // the interval excludes 0 and the median dropped by at least the threshold
-  kSlower,      // the interval excludes 0 and the median rose by at least the threshold: a regression
-  kUnchanged,   // the interval contains 0, or the change is below the threshold
-  kFailed,      // ran cleanly before, now failed or its outputs no longer pass the check: a regression
-  kNotCompared, // missing or unavailable in one of the runs, or nothing to compare
+  kFaster,       // the interval excludes 0 and the median dropped by at least the threshold
+  kSlower,       // the interval excludes 0 and the median rose by at least the threshold: a regression
+  kUnchanged,    // the interval contains 0, or the change is below the threshold
+  kFailed,       // ran cleanly before, now failed or its outputs no longer pass the check: a regression
+  kNotCompared,  // missing or unavailable in one of the runs, or nothing to compare
 };
 std::string_view verdict_name(ChangeVerdict verdict);
 
@@ -63,7 +64,7 @@ struct RuntimeChange {
 };
 
 struct RunComparison {
-  double threshold = 0.05;  // relative change below which a difference is "unchanged"
+  double threshold = 0.05;             // relative change below which a difference is "unchanged"
   std::vector<RuntimeChange> changes;  // runtimes of the old file in order, then runtimes new in the new file
   std::vector<std::string> warnings;   // different models or inputs, no samples...
   bool has_regression() const;

@@ -14,7 +14,7 @@ namespace {
 constexpr double kWidth = 820;
 constexpr double kLabelRight = 168;  // runtime names end here, right-aligned
 constexpr double kPlotLeft = 178;
-constexpr double kPlotRight = 700;   // the value text sits to the right of the plot
+constexpr double kPlotRight = 700;  // the value text sits to the right of the plot
 constexpr double kTitleHeight = 30;
 constexpr double kRowHeight = 34;
 constexpr double kAxisHeight = 46;
@@ -72,9 +72,10 @@ std::string x_axis(const XMap& x, size_t rows, const std::string& axis_label) {
   const double step = x.scale.ticks.size() > 1 ? x.scale.ticks[1] - x.scale.ticks[0] : 1;
   std::string out = "<g class=\"axis\">\n";
   for (double tick : x.scale.ticks) {
-    out += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\"/>"
-                       "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
-                       x(tick), top, bottom + 4, bottom + 18, tick_label(tick, step));
+    out += fmt::format(
+        "<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1}\" x2=\"{0:.1f}\" y2=\"{2}\"/>"
+        "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+        x(tick), top, bottom + 4, bottom + 18, tick_label(tick, step));
   }
   out += fmt::format("<line class=\"axis-line\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>\n", kPlotLeft, bottom,
                      kPlotRight, bottom);
@@ -89,10 +90,11 @@ std::string row_label(size_t row, const std::string& label) {
 }
 
 std::string whisker(double x1, double x2, double y, double cap) {
-  return fmt::format("<line class=\"whisker\" x1=\"{0:.1f}\" y1=\"{2:.1f}\" x2=\"{1:.1f}\" y2=\"{2:.1f}\"/>"
-                     "<line class=\"whisker\" x1=\"{0:.1f}\" y1=\"{3:.1f}\" x2=\"{0:.1f}\" y2=\"{4:.1f}\"/>"
-                     "<line class=\"whisker\" x1=\"{1:.1f}\" y1=\"{3:.1f}\" x2=\"{1:.1f}\" y2=\"{4:.1f}\"/>",
-                     x1, x2, y, y - cap, y + cap);
+  return fmt::format(
+      "<line class=\"whisker\" x1=\"{0:.1f}\" y1=\"{2:.1f}\" x2=\"{1:.1f}\" y2=\"{2:.1f}\"/>"
+      "<line class=\"whisker\" x1=\"{0:.1f}\" y1=\"{3:.1f}\" x2=\"{0:.1f}\" y2=\"{4:.1f}\"/>"
+      "<line class=\"whisker\" x1=\"{1:.1f}\" y1=\"{3:.1f}\" x2=\"{1:.1f}\" y2=\"{4:.1f}\"/>",
+      x1, x2, y, y - cap, y + cap);
 }
 
 // At most kMaxOutliersDrawn, picked evenly through the sorted outliers so both extremes stay visible.
@@ -114,8 +116,8 @@ std::string box_row(size_t row, const BoxPlotRow& data, const XMap& x) {
       data.series % 8, escape_html(data.label), format_number(b.median), format_number(b.q1), format_number(b.q3),
       format_number(b.whisker_low), format_number(b.whisker_high), b.count, b.outliers.size());
   out += whisker(x(b.whisker_low), x(b.whisker_high), y, half * 0.6);
-  out += fmt::format("\n<rect class=\"box\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>\n",
-                     x(b.q1), y - half, std::max(1.0, x(b.q3) - x(b.q1)), 2 * half);
+  out += fmt::format("\n<rect class=\"box\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>\n", x(b.q1),
+                     y - half, std::max(1.0, x(b.q3) - x(b.q1)), 2 * half);
   out += fmt::format("<line class=\"median\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>\n",
                      x(b.median), y - half, y + half);
   for (double value : drawn_outliers(b.outliers)) {
@@ -154,12 +156,23 @@ std::string escape_html(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -228,7 +241,8 @@ std::string box_plot_svg(const std::vector<BoxPlotRow>& rows, const ChartText& t
   return out + "</svg>\n";
 }
 
-std::string bar_chart_svg(const std::vector<BarRow>& rows, const ChartText& text, std::optional<double> reference_line) {
+std::string bar_chart_svg(const std::vector<BarRow>& rows, const ChartText& text,
+                          std::optional<double> reference_line) {
   double high = reference_line.value_or(0);
   for (const auto& row : rows) high = std::max({high, row.value, row.spread_high.value_or(0)});
   const XMap x{nice_scale(0, high > 0 ? high : 1)};

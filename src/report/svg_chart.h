@@ -40,7 +40,7 @@ struct BarRow {
   std::string label;
   double value = 0;
   std::optional<double> spread_low, spread_high;  // whisker drawn across the bar end
-  std::string value_text;                          // printed after the bar
+  std::string value_text;                         // printed after the bar
   std::string tooltip;
   int series = 0;
 };

@@ -28,8 +28,8 @@ struct RuntimeOptions {
   std::map<std::string, Shape> shapes;  // input name -> shape used (and optimised for)
   std::map<std::string, Shape> min_shapes;
   std::map<std::string, Shape> max_shapes;
-  std::filesystem::path cache_dir;      // where engines/plans may be cached; empty = no cache
-  bool include_transfers = false;       // device runtimes: copy inputs/outputs host<->device inside run()
+  std::filesystem::path cache_dir;  // where engines/plans may be cached; empty = no cache
+  bool include_transfers = false;   // device runtimes: copy inputs/outputs host<->device inside run()
   std::map<std::string, std::string> extra;
 };
 

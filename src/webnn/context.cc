@@ -54,7 +54,9 @@ nlohmann::json MLBackend::to_json() const {
 }
 
 MLTensor::MLTensor(MLOperandDescriptor descriptor, bool readable, bool writable)
-    : descriptor_(std::move(descriptor)), readable_(readable), writable_(writable),
+    : descriptor_(std::move(descriptor)),
+      readable_(readable),
+      writable_(writable),
       data_("", descriptor_.data_type, descriptor_.shape) {}
 
 struct MLContext::Compiled {
@@ -168,7 +170,8 @@ std::map<std::string, Tensor> MLContext::compute(const MLGraph& graph, const std
   std::vector<Tensor> outputs = compiled.session->outputs();
   const auto& specs = compiled.model.outputs();
   if (outputs.size() != specs.size()) {
-    fail(ErrorKind::kRuntime, "{} returned {} outputs for a graph with {}", compiled.runtime, outputs.size(), specs.size());
+    fail(ErrorKind::kRuntime, "{} returned {} outputs for a graph with {}", compiled.runtime, outputs.size(),
+         specs.size());
   }
   std::map<std::string, Tensor> named;
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -183,7 +186,9 @@ MLTensor MLContext::create_tensor(const MLOperandDescriptor& descriptor, bool re
     fail(ErrorKind::kUsage, "createTensor: {} is not a WebNN data type", dtype_name(descriptor.data_type));
   }
   for (int64_t dim : descriptor.shape) {
-    if (dim <= 0) fail(ErrorKind::kUsage, "createTensor: shape {} has a dimension that is not positive", format_shape(descriptor.shape));
+    if (dim <= 0)
+      fail(ErrorKind::kUsage, "createTensor: shape {} has a dimension that is not positive",
+           format_shape(descriptor.shape));
   }
   return MLTensor(descriptor, readable, writable);
 }
@@ -213,10 +218,12 @@ void MLContext::dispatch(const MLGraph& graph, const std::map<std::string, const
     if (!tensor) fail(ErrorKind::kUsage, "dispatch: output '{}' has no tensor", name);
     auto it = graph.outputs().find(name);
     if (it == graph.outputs().end()) fail(ErrorKind::kUsage, "dispatch: '{}' is not an output of the graph", name);
-    check_matches("dispatch: output tensor", name, it->second, tensor->descriptor_.data_type, tensor->descriptor_.shape);
+    check_matches("dispatch: output tensor", name, it->second, tensor->descriptor_.data_type,
+                  tensor->descriptor_.shape);
   }
   if (outputs.size() != graph.outputs().size()) {
-    fail(ErrorKind::kUsage, "dispatch: {} output tensors for a graph with {} outputs", outputs.size(), graph.outputs().size());
+    fail(ErrorKind::kUsage, "dispatch: {} output tensors for a graph with {} outputs", outputs.size(),
+         graph.outputs().size());
   }
   auto results = compute(graph, input_values);
   for (const auto& [name, tensor] : outputs) {

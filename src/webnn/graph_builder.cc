@@ -29,7 +29,9 @@ void check_descriptor(const std::string& what, const MLOperandDescriptor& descri
          dtype_name(descriptor.data_type), format_types(kAllTypes));
   }
   for (int64_t dim : descriptor.shape) {
-    if (dim <= 0) fail(ErrorKind::kUsage, "{}: shape {} has a dimension that is not positive", what, format_shape(descriptor.shape));
+    if (dim <= 0)
+      fail(ErrorKind::kUsage, "{}: shape {} has a dimension that is not positive", what,
+           format_shape(descriptor.shape));
   }
 }
 
@@ -115,9 +117,9 @@ MLOperand MLGraphBuilder::constant(DType type, double value) {
   return constant({type, {}}, scalar_tensor("", type, value));
 }
 
-std::vector<MLOperand> MLGraphBuilder::add_node(const std::string& op, const std::vector<MLOperand>& inputs,
-                                                const std::vector<MLOperandDescriptor>& outputs,
-                                                std::function<void(OnnxEmitter&, const std::vector<std::string>&)> lower) {
+std::vector<MLOperand> MLGraphBuilder::add_node(
+    const std::string& op, const std::vector<MLOperand>& inputs, const std::vector<MLOperandDescriptor>& outputs,
+    std::function<void(OnnxEmitter&, const std::vector<std::string>&)> lower) {
   const int node_index = static_cast<int>(nodes_.size());
   std::vector<MLOperand> results;
   std::vector<std::string> names;
@@ -157,14 +159,14 @@ MLGraph MLGraphBuilder::build(const std::map<std::string, MLOperand>& outputs) {
       fail(ErrorKind::kUsage, "build: output '{}' is an input or constant operand; outputs must be computed", name);
     }
     if (name.empty() || used_names_.count(name) || name.find("__") != std::string::npos) {
-      fail(ErrorKind::kUsage, "build: output name '{}' is empty, reserved, or already names a value in the graph", name);
+      fail(ErrorKind::kUsage, "build: output name '{}' is empty, reserved, or already names a value in the graph",
+           name);
     }
     roots.push_back(operand.info().index);
     output_descriptors[name] = operand.descriptor();
   }
-  const auto nodes = reachable_nodes(roots, producers_, [this](int node) -> const std::vector<int>& {
-    return nodes_[node].inputs;
-  });
+  const auto nodes =
+      reachable_nodes(roots, producers_, [this](int node) -> const std::vector<int>& { return nodes_[node].inputs; });
   std::set<int> used;
   for (int node : nodes) used.insert(nodes_[node].inputs.begin(), nodes_[node].inputs.end());
 
@@ -201,7 +203,8 @@ MLGraph::MLGraph(onnx::ModelProto model, std::map<std::string, MLOperandDescript
                  std::map<std::string, MLOperandDescriptor> outputs)
     : model_(std::move(model)), inputs_(std::move(inputs)), outputs_(std::move(outputs)) {
   model_.set_producer_name("inferfoundry-webnn");
-  if (!model_.SerializeToString(&serialized_)) fail(ErrorKind::kInternal, "could not serialize the converted ONNX model");
+  if (!model_.SerializeToString(&serialized_))
+    fail(ErrorKind::kInternal, "could not serialize the converted ONNX model");
   hash_ = sha256_hex(serialized_);
 }
 

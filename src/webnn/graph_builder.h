@@ -86,15 +86,15 @@ class MLGraphBuilder {
   MLOperand tanh(const MLOperand& x, const MLOptions& options = {});
   MLOperand softmax(const MLOperand& x, int64_t axis, const MLOptions& options = {});
   MLOperand gelu(const MLOperand& x, const MLOptions& options = {});
-  MLOperand elu(const MLOperand& x, const MLOptions& options = {});              // alpha
-  MLOperand leaky_relu(const MLOperand& x, const MLOptions& options = {});       // alpha
+  MLOperand elu(const MLOperand& x, const MLOptions& options = {});         // alpha
+  MLOperand leaky_relu(const MLOperand& x, const MLOptions& options = {});  // alpha
   MLOperand prelu(const MLOperand& x, const MLOperand& slope, const MLOptions& options = {});
-  MLOperand hard_sigmoid(const MLOperand& x, const MLOptions& options = {});     // alpha, beta
+  MLOperand hard_sigmoid(const MLOperand& x, const MLOptions& options = {});  // alpha, beta
   MLOperand hard_swish(const MLOperand& x, const MLOptions& options = {});
   MLOperand softplus(const MLOperand& x, const MLOptions& options = {});
   MLOperand softsign(const MLOperand& x, const MLOptions& options = {});
-  MLOperand linear(const MLOperand& x, const MLOptions& options = {});           // alpha, beta
-  MLOperand clamp(const MLOperand& x, const MLOptions& options = {});            // minValue, maxValue
+  MLOperand linear(const MLOperand& x, const MLOptions& options = {});  // alpha, beta
+  MLOperand clamp(const MLOperand& x, const MLOptions& options = {});   // minValue, maxValue
 
   // Linear algebra, convolution, pooling, normalization.
   MLOperand matmul(const MLOperand& a, const MLOperand& b, const MLOptions& options = {});

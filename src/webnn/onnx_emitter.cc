@@ -68,16 +68,36 @@ std::string OnnxEmitter::int64s(const std::vector<int64_t>& values) {
 Tensor scalar_tensor(const std::string& name, DType type, double value) {
   Tensor tensor(name, type, {});
   switch (type) {
-    case DType::kFloat32: fill_scalar<float>(tensor, value); break;
-    case DType::kFloat64: fill_scalar<double>(tensor, value); break;
-    case DType::kFloat16: tensor.data<uint16_t>()[0] = float_to_half(static_cast<float>(value)); break;
-    case DType::kInt8: fill_scalar<int8_t>(tensor, value); break;
-    case DType::kUInt8: case DType::kBool: fill_scalar<uint8_t>(tensor, value); break;
-    case DType::kInt32: fill_scalar<int32_t>(tensor, value); break;
-    case DType::kUInt32: fill_scalar<uint32_t>(tensor, value); break;
-    case DType::kInt64: fill_scalar<int64_t>(tensor, value); break;
-    case DType::kUInt64: fill_scalar<uint64_t>(tensor, value); break;
-    default: fail(ErrorKind::kInternal, "scalar of type {}", dtype_name(type));
+    case DType::kFloat32:
+      fill_scalar<float>(tensor, value);
+      break;
+    case DType::kFloat64:
+      fill_scalar<double>(tensor, value);
+      break;
+    case DType::kFloat16:
+      tensor.data<uint16_t>()[0] = float_to_half(static_cast<float>(value));
+      break;
+    case DType::kInt8:
+      fill_scalar<int8_t>(tensor, value);
+      break;
+    case DType::kUInt8:
+    case DType::kBool:
+      fill_scalar<uint8_t>(tensor, value);
+      break;
+    case DType::kInt32:
+      fill_scalar<int32_t>(tensor, value);
+      break;
+    case DType::kUInt32:
+      fill_scalar<uint32_t>(tensor, value);
+      break;
+    case DType::kInt64:
+      fill_scalar<int64_t>(tensor, value);
+      break;
+    case DType::kUInt64:
+      fill_scalar<uint64_t>(tensor, value);
+      break;
+    default:
+      fail(ErrorKind::kInternal, "scalar of type {}", dtype_name(type));
   }
   return tensor;
 }

@@ -23,8 +23,8 @@ class OnnxEmitter {
   std::string value(const std::string& op_type, const std::vector<std::string>& inputs, onnx::NodeProto** node);
   std::string fresh_name(const std::string& hint);
 
-  std::string int64s(const std::vector<int64_t>& values);          // 1-D int64 initializer
-  std::string scalar(DType type, double value);                    // rank-0 initializer
+  std::string int64s(const std::vector<int64_t>& values);            // 1-D int64 initializer
+  std::string scalar(DType type, double value);                      // rank-0 initializer
   std::string cast(const std::string& value, DType from, DType to);  // no node when from == to
   void cast_into(const std::string& value, DType from, DType to, const std::string& output);
 

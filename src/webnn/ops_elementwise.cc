@@ -99,7 +99,6 @@ const std::map<std::string, ReduceOp>& reduce_ops() {
   return ops;
 }
 
-
 }  // namespace
 
 void add_elementwise_input_types(std::map<std::string, DTypes>& types) {
@@ -108,7 +107,8 @@ void add_elementwise_input_types(std::map<std::string, DTypes>& types) {
   for (const auto& [name, op] : reduce_ops()) types[name] = op.allowed;
 }
 
-MLOperand MLGraphBuilder::binary(const std::string& op, const MLOperand& a, const MLOperand& b, const MLOptions& options) {
+MLOperand MLGraphBuilder::binary(const std::string& op, const MLOperand& a, const MLOperand& b,
+                                 const MLOptions& options) {
   OpCheck check(op, options, {});
   check_operand(check.where(), "a", a);
   check_operand(check.where(), "b", b);
@@ -156,8 +156,10 @@ MLOperand MLGraphBuilder::unary(const std::string& op, const MLOperand& x, const
   });
 }
 
-#define WEBNN_BINARY(method, op) \
-  MLOperand MLGraphBuilder::method(const MLOperand& a, const MLOperand& b, const MLOptions& o) { return binary(op, a, b, o); }
+#define WEBNN_BINARY(method, op)                                                                 \
+  MLOperand MLGraphBuilder::method(const MLOperand& a, const MLOperand& b, const MLOptions& o) { \
+    return binary(op, a, b, o);                                                                  \
+  }
 WEBNN_BINARY(add, "add")
 WEBNN_BINARY(sub, "sub")
 WEBNN_BINARY(mul, "mul")
@@ -238,7 +240,8 @@ const std::map<std::string, ParametricActivation>& parametric_activations() {
 MLOperand MLGraphBuilder::parametric(const std::string& op, const MLOperand& x, const MLOptions& options) {
   const ParametricActivation spec = parametric_activations().at(op);
   const bool has_beta = spec.beta.has_value();
-  OpCheck check(op, options, has_beta ? std::vector<std::string_view>{"alpha", "beta"} : std::vector<std::string_view>{"alpha"});
+  OpCheck check(op, options,
+                has_beta ? std::vector<std::string_view>{"alpha", "beta"} : std::vector<std::string_view>{"alpha"});
   check_operand(check.where(), "input", x);
   check.input_dtype("input", x);
   const double alpha = check.get_double("alpha", spec.alpha);
@@ -331,8 +334,10 @@ MLOperand MLGraphBuilder::reduce(const std::string& op, const MLOperand& x, cons
   Shape shape;
   for (size_t i = 0; i < x.rank(); ++i) {
     const bool reduced = std::find(axes.begin(), axes.end(), static_cast<int64_t>(i)) != axes.end();
-    if (!reduced) shape.push_back(x.shape()[i]);
-    else if (keep) shape.push_back(1);
+    if (!reduced)
+      shape.push_back(x.shape()[i]);
+    else if (keep)
+      shape.push_back(1);
   }
   const DType type = x.data_type();
   const std::string name = x.name();
@@ -374,7 +379,8 @@ WEBNN_REDUCE(reduce_sum, "reduceSum")
 WEBNN_REDUCE(reduce_sum_square, "reduceSumSquare")
 #undef WEBNN_REDUCE
 
-MLOperand MLGraphBuilder::arg_reduce(const std::string& op, const MLOperand& x, int64_t axis, const MLOptions& options) {
+MLOperand MLGraphBuilder::arg_reduce(const std::string& op, const MLOperand& x, int64_t axis,
+                                     const MLOptions& options) {
   OpCheck check(op, options, {"keepDimensions", "outputDataType"});
   check_operand(check.where(), "input", x);
   check.input_dtype("input", x);
@@ -383,8 +389,10 @@ MLOperand MLGraphBuilder::arg_reduce(const std::string& op, const MLOperand& x, 
   const DType output_type = webnn_dtype_from_name(check.get_enum("outputDataType", "int32", {"int32", "int64"}));
   Shape shape;
   for (size_t i = 0; i < x.rank(); ++i) {
-    if (static_cast<int64_t>(i) != normalized) shape.push_back(x.shape()[i]);
-    else if (keep) shape.push_back(1);
+    if (static_cast<int64_t>(i) != normalized)
+      shape.push_back(x.shape()[i]);
+    else if (keep)
+      shape.push_back(1);
   }
   const DType type = x.data_type();
   const std::string name = x.name();
@@ -399,8 +407,12 @@ MLOperand MLGraphBuilder::arg_reduce(const std::string& op, const MLOperand& x, 
   });
 }
 
-MLOperand MLGraphBuilder::arg_max(const MLOperand& x, int64_t axis, const MLOptions& o) { return arg_reduce("argMax", x, axis, o); }
-MLOperand MLGraphBuilder::arg_min(const MLOperand& x, int64_t axis, const MLOptions& o) { return arg_reduce("argMin", x, axis, o); }
+MLOperand MLGraphBuilder::arg_max(const MLOperand& x, int64_t axis, const MLOptions& o) {
+  return arg_reduce("argMax", x, axis, o);
+}
+MLOperand MLGraphBuilder::arg_min(const MLOperand& x, int64_t axis, const MLOptions& o) {
+  return arg_reduce("argMin", x, axis, o);
+}
 
 MLOperand MLGraphBuilder::cast(const MLOperand& x, DType type, const MLOptions& options) {
   OpCheck check("cast", options, {});
@@ -411,9 +423,8 @@ MLOperand MLGraphBuilder::cast(const MLOperand& x, DType type, const MLOptions& 
   }
   const DType from = x.data_type();
   const std::string name = x.name();
-  return add_node1("cast", {x}, {type, x.shape()}, [=](OnnxEmitter& e, const std::string& out) {
-    e.cast_into(name, from, type, out);
-  });
+  return add_node1("cast", {x}, {type, x.shape()},
+                   [=](OnnxEmitter& e, const std::string& out) { e.cast_into(name, from, type, out); });
 }
 
 }  // namespace inferfoundry::webnn

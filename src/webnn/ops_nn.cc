@@ -94,7 +94,8 @@ MLOperand MLGraphBuilder::matmul(const MLOperand& a, const MLOperand& b, const M
   if (a.rank() < 2 || b.rank() < 2) check.fail("a {} and b {} must have rank 2 or more", describe(a), describe(b));
   const int64_t m = a.shape()[a.rank() - 2], k = a.shape().back(), k2 = b.shape()[b.rank() - 2], n = b.shape().back();
   if (k != k2) check.fail("a {} has {} columns but b {} has {} rows", describe(a), k, describe(b), k2);
-  Shape shape = check.broadcast(Shape(a.shape().begin(), a.shape().end() - 2), Shape(b.shape().begin(), b.shape().end() - 2));
+  Shape shape =
+      check.broadcast(Shape(a.shape().begin(), a.shape().end() - 2), Shape(b.shape().begin(), b.shape().end() - 2));
   shape.push_back(m);
   shape.push_back(n);
   const DType type = a.data_type();
@@ -176,8 +177,8 @@ std::string add_conv_bias(const OpCheck& check, const MLOperand& input, const st
 
 // One ONNX Conv or ConvTranspose as conv2d and convTranspose2d emit it.
 struct ConvNode {
-  std::string op;  // "Conv" or "ConvTranspose"
-  std::string input, filter, bias;  // bias empty when absent
+  std::string op;                       // "Conv" or "ConvTranspose"
+  std::string input, filter, bias;      // bias empty when absent
   std::vector<int64_t> filter_to_onnx;  // permutation to ONNX's filter layout; empty when it has it already
   bool nhwc = false;
   DType type = DType::kFloat32;
@@ -190,8 +191,9 @@ struct ConvNode {
 // ONNX convolutions take NCHW and float32 here: the operands are transposed and cast on the way in, and
 // the result goes back to the operand's layout and type.
 void emit_conv(OnnxEmitter& e, const ConvNode& c, const std::string& out) {
-  std::vector<std::string> names = {e.cast(transposed(e, c.input, c.nhwc ? kNhwcToNchw : std::vector<int64_t>{}), c.type, kF32),
-                                    e.cast(transposed(e, c.filter, c.filter_to_onnx), c.type, kF32)};
+  std::vector<std::string> names = {
+      e.cast(transposed(e, c.input, c.nhwc ? kNhwcToNchw : std::vector<int64_t>{}), c.type, kF32),
+      e.cast(transposed(e, c.filter, c.filter_to_onnx), c.type, kF32)};
   if (!c.bias.empty()) names.push_back(e.cast(c.bias, c.type, kF32));
   onnx::NodeProto* node = nullptr;
   const std::string result = e.value(c.op, names, &node);
@@ -205,7 +207,8 @@ void emit_conv(OnnxEmitter& e, const ConvNode& c, const std::string& out) {
 }  // namespace
 
 MLOperand MLGraphBuilder::conv2d(const MLOperand& input, const MLOperand& filter, const MLOptions& options) {
-  OpCheck check("conv2d", options, {"padding", "strides", "dilations", "groups", "inputLayout", "filterLayout", "bias"});
+  OpCheck check("conv2d", options,
+                {"padding", "strides", "dilations", "groups", "inputLayout", "filterLayout", "bias"});
   check_operand(check.where(), "input", input);
   check_operand(check.where(), "filter", filter);
   const auto [window, groups, nhwc, x] = read_conv_common(check, input, filter);
@@ -216,26 +219,39 @@ MLOperand MLGraphBuilder::conv2d(const MLOperand& input, const MLOperand& filter
                                                                  : std::vector<int64_t>{};
   const Shape w = to_oihw.empty() ? filter.shape() : permute(filter.shape(), to_oihw);
   if (x[1] != w[1] * groups) {
-    check.fail("input {} has {} channels but filter {} expects {} x {} groups", describe(input), x[1], describe(filter), w[1], groups);
+    check.fail("input {} has {} channels but filter {} expects {} x {} groups", describe(input), x[1], describe(filter),
+               w[1], groups);
   }
   if (w[0] % groups != 0) check.fail("filter output channels {} are not divisible by groups {}", w[0], groups);
   std::vector<MLOperand> inputs = {input, filter};
   const auto bias = check.get_operand("bias");
   if (bias) check_operand(check.where(), "bias", *bias);
   const std::string bias_name = add_conv_bias(check, input, bias, w[0], inputs);
-  const int64_t oh = window_output(check, x[2], w[2], window.padding[0], window.padding[1], window.strides[0], window.dilations[0], false);
-  const int64_t ow = window_output(check, x[3], w[3], window.padding[2], window.padding[3], window.strides[1], window.dilations[1], false);
+  const int64_t oh = window_output(check, x[2], w[2], window.padding[0], window.padding[1], window.strides[0],
+                                   window.dilations[0], false);
+  const int64_t ow = window_output(check, x[3], w[3], window.padding[2], window.padding[3], window.strides[1],
+                                   window.dilations[1], false);
   const Shape nchw_out = {x[0], w[0], oh, ow};
   const Shape out_shape = nhwc ? permute(nchw_out, kNchwToNhwc) : nchw_out;
-  const ConvNode node{.op = "Conv", .input = input.name(), .filter = filter.name(), .bias = bias_name, .filter_to_onnx = to_oihw,
-                      .nhwc = nhwc, .type = input.data_type(), .window = window, .kernel = {w[2], w[3]}, .groups = groups, .output_padding = {}};
+  const ConvNode node{.op = "Conv",
+                      .input = input.name(),
+                      .filter = filter.name(),
+                      .bias = bias_name,
+                      .filter_to_onnx = to_oihw,
+                      .nhwc = nhwc,
+                      .type = input.data_type(),
+                      .window = window,
+                      .kernel = {w[2], w[3]},
+                      .groups = groups,
+                      .output_padding = {}};
   return add_node1("conv2d", inputs, {node.type, out_shape},
                    [=](OnnxEmitter& e, const std::string& out) { emit_conv(e, node, out); });
 }
 
 MLOperand MLGraphBuilder::conv_transpose2d(const MLOperand& input, const MLOperand& filter, const MLOptions& options) {
-  OpCheck check("convTranspose2d", options, {"padding", "strides", "dilations", "outputPadding", "outputSizes", "groups",
-                                             "inputLayout", "filterLayout", "bias"});
+  OpCheck check("convTranspose2d", options,
+                {"padding", "strides", "dilations", "outputPadding", "outputSizes", "groups", "inputLayout",
+                 "filterLayout", "bias"});
   check_operand(check.where(), "input", input);
   check_operand(check.where(), "filter", filter);
   const auto [window, groups, nhwc, x] = read_conv_common(check, input, filter);
@@ -244,7 +260,8 @@ MLOperand MLGraphBuilder::conv_transpose2d(const MLOperand& input, const MLOpera
                                        : filter_layout == "ohwi" ? std::vector<int64_t>{3, 0, 1, 2}
                                                                  : std::vector<int64_t>{};
   const Shape w = to_iohw.empty() ? filter.shape() : permute(filter.shape(), to_iohw);
-  if (x[1] != w[0]) check.fail("input {} has {} channels but filter {} expects {}", describe(input), x[1], describe(filter), w[0]);
+  if (x[1] != w[0])
+    check.fail("input {} has {} channels but filter {} expects {}", describe(input), x[1], describe(filter), w[0]);
   if (w[0] % groups != 0) check.fail("input channels {} are not divisible by groups {}", w[0], groups);
   std::vector<int64_t> output_padding = check.get_ints("outputPadding", {0, 0});
   if (output_padding.size() != 2) check.fail("outputPadding must have 2 values");
@@ -259,7 +276,8 @@ MLOperand MLGraphBuilder::conv_transpose2d(const MLOperand& input, const MLOpera
     for (int i = 0; i < 2; ++i) {
       const int64_t base = spatial[i] - output_padding[i];
       if ((*sizes)[i] < base || (*sizes)[i] >= base + window.strides[i]) {
-        check.fail("outputSizes[{}] = {} is not reachable: it must be in [{}, {})", i, (*sizes)[i], base, base + window.strides[i]);
+        check.fail("outputSizes[{}] = {} is not reachable: it must be in [{}, {})", i, (*sizes)[i], base,
+                   base + window.strides[i]);
       }
       output_padding[i] = (*sizes)[i] - base;
       spatial[i] = (*sizes)[i];
@@ -277,15 +295,24 @@ MLOperand MLGraphBuilder::conv_transpose2d(const MLOperand& input, const MLOpera
   if (bias) check_operand(check.where(), "bias", *bias);
   const std::string bias_name = add_conv_bias(check, input, bias, out_channels, inputs);
   const Shape nchw_out = {x[0], out_channels, spatial[0], spatial[1]};
-  const ConvNode node{.op = "ConvTranspose", .input = input.name(), .filter = filter.name(), .bias = bias_name,
-                      .filter_to_onnx = to_iohw, .nhwc = nhwc, .type = input.data_type(), .window = window,
-                      .kernel = {w[2], w[3]}, .groups = groups, .output_padding = output_padding};
+  const ConvNode node{.op = "ConvTranspose",
+                      .input = input.name(),
+                      .filter = filter.name(),
+                      .bias = bias_name,
+                      .filter_to_onnx = to_iohw,
+                      .nhwc = nhwc,
+                      .type = input.data_type(),
+                      .window = window,
+                      .kernel = {w[2], w[3]},
+                      .groups = groups,
+                      .output_padding = output_padding};
   return add_node1("convTranspose2d", inputs, {node.type, nhwc ? permute(nchw_out, kNchwToNhwc) : nchw_out},
                    [=](OnnxEmitter& e, const std::string& out) { emit_conv(e, node, out); });
 }
 
 MLOperand MLGraphBuilder::pool2d(const std::string& op, const MLOperand& input, const MLOptions& options) {
-  OpCheck check(op, options, {"windowDimensions", "padding", "strides", "dilations", "layout", "roundingType", "outputSizes"});
+  OpCheck check(op, options,
+                {"windowDimensions", "padding", "strides", "dilations", "layout", "roundingType", "outputSizes"});
   check_operand(check.where(), "input", input);
   check.input_dtype("input", input);
   check.rank("input", input, 4);
@@ -309,15 +336,21 @@ MLOperand MLGraphBuilder::pool2d(const std::string& op, const MLOperand& input, 
       ceils[i] = window_output(check, x[2 + i], kernel[i], window.padding[2 * i], window.padding[2 * i + 1],
                                window.strides[i], window.dilations[i], true);
     }
-    if (*sizes == ceils) ceil_rounding = true;
-    else if (*sizes == floors) ceil_rounding = false;
-    else check.fail("outputSizes {} must be {} (floor) or {} (ceil)", format_shape(*sizes), format_shape(floors), format_shape(ceils));
+    if (*sizes == ceils)
+      ceil_rounding = true;
+    else if (*sizes == floors)
+      ceil_rounding = false;
+    else
+      check.fail("outputSizes {} must be {} (floor) or {} (ceil)", format_shape(*sizes), format_shape(floors),
+                 format_shape(ceils));
     spatial = *sizes;
   }
   const bool dilated = window.dilations != std::vector<int64_t>{1, 1};
   // Opset 17's AveragePool and LpPool have no dilations, and LpPool no ceil mode.
-  if (op != "maxPool2d" && dilated) check.fail("dilations other than 1 are not supported (ONNX opset 17 has none for this pool)");
-  if (op == "l2Pool2d" && ceil_rounding) check.fail("ceil rounding is not supported (ONNX opset 17 LpPool has no ceil mode)");
+  if (op != "maxPool2d" && dilated)
+    check.fail("dilations other than 1 are not supported (ONNX opset 17 has none for this pool)");
+  if (op == "l2Pool2d" && ceil_rounding)
+    check.fail("ceil rounding is not supported (ONNX opset 17 LpPool has no ceil mode)");
   const Shape nchw_out = {x[0], x[1], spatial[0], spatial[1]};
   const DType type = input.data_type();
   const std::string name = input.name();
@@ -325,17 +358,22 @@ MLOperand MLGraphBuilder::pool2d(const std::string& op, const MLOperand& input, 
   return add_node1(op, {input}, {type, nhwc ? permute(nchw_out, kNchwToNhwc) : nchw_out},
                    [=](OnnxEmitter& e, const std::string& out) {
                      onnx::NodeProto* node = nullptr;
-                     const std::string in = e.cast(transposed(e, name, nhwc ? kNhwcToNchw : std::vector<int64_t>{}), type, kF32);
+                     const std::string in =
+                         e.cast(transposed(e, name, nhwc ? kNhwcToNchw : std::vector<int64_t>{}), type, kF32);
                      std::string result = e.value(onnx_op, {in}, &node);
                      set_window_attributes(*node, window, kernel);
-                     if (onnx_op == "LpPool") set_attribute(*node, "p", int64_t{2});
-                     else set_attribute(*node, "ceil_mode", static_cast<int64_t>(ceil_rounding));
+                     if (onnx_op == "LpPool")
+                       set_attribute(*node, "p", int64_t{2});
+                     else
+                       set_attribute(*node, "ceil_mode", static_cast<int64_t>(ceil_rounding));
                      if (onnx_op == "MaxPool") set_attribute(*node, "dilations", window.dilations);
                      e.cast_into(transposed(e, result, nhwc ? kNchwToNhwc : std::vector<int64_t>{}), kF32, type, out);
                    });
 }
 
-MLOperand MLGraphBuilder::average_pool2d(const MLOperand& x, const MLOptions& o) { return pool2d("averagePool2d", x, o); }
+MLOperand MLGraphBuilder::average_pool2d(const MLOperand& x, const MLOptions& o) {
+  return pool2d("averagePool2d", x, o);
+}
 MLOperand MLGraphBuilder::max_pool2d(const MLOperand& x, const MLOptions& o) { return pool2d("maxPool2d", x, o); }
 MLOperand MLGraphBuilder::l2_pool2d(const MLOperand& x, const MLOptions& o) { return pool2d("l2Pool2d", x, o); }
 
@@ -376,7 +414,8 @@ MLOperand MLGraphBuilder::batch_normalization(const MLOperand& input, const MLOp
   std::vector<MLOperand> inputs = {input, mean, variance};
   std::vector<std::string> names = {mean.name(), variance.name(), "", ""};
   const char* roles[] = {"mean", "variance", "scale", "bias"};
-  std::vector<std::optional<MLOperand>> params = {mean, variance, check.get_operand("scale"), check.get_operand("bias")};
+  std::vector<std::optional<MLOperand>> params = {mean, variance, check.get_operand("scale"),
+                                                  check.get_operand("bias")};
   for (size_t i = 0; i < params.size(); ++i) {
     if (!params[i]) continue;
     check_operand(check.where(), roles[i], *params[i]);
@@ -393,7 +432,8 @@ MLOperand MLGraphBuilder::batch_normalization(const MLOperand& input, const MLOp
     for (const auto& param : names) {
       shaped.push_back(param.empty() ? "" : along_axis(e, e.cast(param, type, kF32), channels, axis, rank));
     }
-    const std::string result = normalize(e, e.cast(name, type, kF32), shaped[0], shaped[1], shaped[2], shaped[3], epsilon);
+    const std::string result =
+        normalize(e, e.cast(name, type, kF32), shaped[0], shaped[1], shaped[2], shaped[3], epsilon);
     e.cast_into(result, kF32, type, out);
   });
 }
@@ -426,7 +466,8 @@ MLOperand MLGraphBuilder::instance_normalization(const MLOperand& input, const M
     const std::string x = e.cast(name, type, kF32);
     const auto [mean, variance] = moments(e, x, spatial);
     std::vector<std::string> shaped;
-    for (const auto& param : names) shaped.push_back(param.empty() ? "" : along_axis(e, e.cast(param, type, kF32), channels, channel_axis, 4));
+    for (const auto& param : names)
+      shaped.push_back(param.empty() ? "" : along_axis(e, e.cast(param, type, kF32), channels, channel_axis, 4));
     e.cast_into(normalize(e, x, mean, variance, shaped[0], shaped[1], epsilon), kF32, type, out);
   });
 }
@@ -523,10 +564,14 @@ MLOperand MLGraphBuilder::resample2d(const MLOperand& input, const MLOptions& op
 namespace {
 std::pair<double, double> integer_range(DType type) {
   switch (type) {
-    case DType::kInt8: return {-128, 127};
-    case DType::kUInt8: return {0, 255};
-    case DType::kInt32: return {-2147483648.0, 2147483647.0};
-    default: return {0, 0};
+    case DType::kInt8:
+      return {-128, 127};
+    case DType::kUInt8:
+      return {0, 255};
+    case DType::kInt32:
+      return {-2147483648.0, 2147483647.0};
+    default:
+      return {0, 0};
   }
 }
 }  // namespace

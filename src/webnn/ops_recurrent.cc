@@ -56,12 +56,14 @@ std::vector<MLOperand> MLGraphBuilder::recurrent(const std::string& op, const st
   opts.input_dtype("input", input);
   const DType type = input.data_type();
   if (hidden_size <= 0) opts.fail("hiddenSize must be positive");
-  const std::string direction = kind.cell ? "forward" : opts.get_enum("direction", "forward", {"forward", "backward", "both"});
+  const std::string direction =
+      kind.cell ? "forward" : opts.get_enum("direction", "forward", {"forward", "backward", "both"});
   const int64_t dirs = direction == "both" ? 2 : 1;
   const int64_t gate_rows = kind.gates() * hidden_size;
   if (!kind.cell && steps <= 0) opts.fail("steps must be positive");
   opts.rank("input", input, kind.cell ? 2 : 3);
-  if (!kind.cell && input.shape()[0] != steps) opts.fail("input {} has {} steps, not {}", describe(input), input.shape()[0], steps);
+  if (!kind.cell && input.shape()[0] != steps)
+    opts.fail("input {} has {} steps, not {}", describe(input), input.shape()[0], steps);
   const int64_t batch = input.shape()[kind.cell ? 0 : 1];
   const int64_t input_size = input.shape().back();
   // Shapes with the direction axis for sequences, without it for cells.
@@ -95,11 +97,12 @@ std::vector<MLOperand> MLGraphBuilder::recurrent(const std::string& op, const st
     optional("initialHiddenState", {dirs, batch, hidden_size});
     if (kind.lstm) optional("initialCellState", {dirs, batch, hidden_size});
   }
-  const std::string layout = kind.lstm ? opts.get_enum("layout", "iofg", {"iofg", "ifgo"})
-                                       : opts.get_enum("layout", "zrn", {"zrn", "rzn"});
+  const std::string layout =
+      kind.lstm ? opts.get_enum("layout", "iofg", {"iofg", "ifgo"}) : opts.get_enum("layout", "zrn", {"zrn", "rzn"});
   const bool reset_after = !kind.lstm && opts.get_bool("resetAfter", true);
   const bool return_sequence = !kind.cell && opts.get_bool("returnSequence", false);
-  const auto defaults = kind.lstm ? std::vector<std::string>{"sigmoid", "tanh", "tanh"} : std::vector<std::string>{"sigmoid", "tanh"};
+  const auto defaults =
+      kind.lstm ? std::vector<std::string>{"sigmoid", "tanh", "tanh"} : std::vector<std::string>{"sigmoid", "tanh"};
   const auto activations = opts.get_strings("activations", defaults);
   if (activations.size() != defaults.size()) opts.fail("activations must have {} entries", defaults.size());
   std::vector<std::string> onnx_activations;
@@ -156,7 +159,10 @@ std::vector<MLOperand> MLGraphBuilder::recurrent(const std::string& op, const st
     if (kind.lstm) node_outputs.push_back(cell);
     auto& node = e.node(kind.lstm ? "LSTM" : "GRU", node_inputs, node_outputs);
     set_attribute(node, "hidden_size", hidden_size);
-    set_attribute(node, "direction", std::string(direction == "both" ? "bidirectional" : direction == "backward" ? "reverse" : "forward"));
+    set_attribute(node, "direction",
+                  std::string(direction == "both"       ? "bidirectional"
+                              : direction == "backward" ? "reverse"
+                                                        : "forward"));
     auto* attribute = node.add_attribute();
     attribute->set_name("activations");
     attribute->set_type(onnx::AttributeProto::STRINGS);
@@ -173,8 +179,9 @@ std::vector<MLOperand> MLGraphBuilder::recurrent(const std::string& op, const st
   });
 }
 
-std::vector<MLOperand> MLGraphBuilder::gru(const MLOperand& input, const MLOperand& weight, const MLOperand& recurrent_weight,
-                                           int64_t steps, int64_t hidden_size, const MLOptions& options) {
+std::vector<MLOperand> MLGraphBuilder::gru(const MLOperand& input, const MLOperand& weight,
+                                           const MLOperand& recurrent_weight, int64_t steps, int64_t hidden_size,
+                                           const MLOptions& options) {
   return recurrent("gru", {input, weight, recurrent_weight}, steps, hidden_size, options);
 }
 
@@ -183,14 +190,16 @@ MLOperand MLGraphBuilder::gru_cell(const MLOperand& input, const MLOperand& weig
   return recurrent("gruCell", {input, weight, recurrent_weight, hidden_state}, 1, hidden_size, options)[0];
 }
 
-std::vector<MLOperand> MLGraphBuilder::lstm(const MLOperand& input, const MLOperand& weight, const MLOperand& recurrent_weight,
-                                            int64_t steps, int64_t hidden_size, const MLOptions& options) {
+std::vector<MLOperand> MLGraphBuilder::lstm(const MLOperand& input, const MLOperand& weight,
+                                            const MLOperand& recurrent_weight, int64_t steps, int64_t hidden_size,
+                                            const MLOptions& options) {
   return recurrent("lstm", {input, weight, recurrent_weight}, steps, hidden_size, options);
 }
 
 std::vector<MLOperand> MLGraphBuilder::lstm_cell(const MLOperand& input, const MLOperand& weight,
                                                  const MLOperand& recurrent_weight, const MLOperand& hidden_state,
-                                                 const MLOperand& cell_state, int64_t hidden_size, const MLOptions& options) {
+                                                 const MLOperand& cell_state, int64_t hidden_size,
+                                                 const MLOptions& options) {
   return recurrent("lstmCell", {input, weight, recurrent_weight, hidden_state, cell_state}, 1, hidden_size, options);
 }
 

@@ -38,13 +38,13 @@ MLOperand MLGraphBuilder::where(const MLOperand& condition, const MLOperand& tru
   const Shape shape = check.broadcast(condition.shape(), check.broadcast(true_value.shape(), false_value.shape()));
   const DType type = true_value.data_type();
   const std::string c = condition.name(), t = true_value.name(), f = false_value.name();
-  return add_node1("where", {condition, true_value, false_value}, {type, shape},
-                   [=](OnnxEmitter& e, const std::string& out) {
-                     const DType computed = compute_type(type, {kF32, kI32, kI64, kU8});
-                     const std::string selected = e.value(
-                         "Where", {e.cast(c, kU8, DType::kBool), e.cast(t, type, computed), e.cast(f, type, computed)});
-                     e.cast_into(selected, computed, type, out);
-                   });
+  return add_node1(
+      "where", {condition, true_value, false_value}, {type, shape}, [=](OnnxEmitter& e, const std::string& out) {
+        const DType computed = compute_type(type, {kF32, kI32, kI64, kU8});
+        const std::string selected =
+            e.value("Where", {e.cast(c, kU8, DType::kBool), e.cast(t, type, computed), e.cast(f, type, computed)});
+        e.cast_into(selected, computed, type, out);
+      });
 }
 
 MLOperand MLGraphBuilder::reshape(const MLOperand& x, const Shape& new_shape, const MLOptions& options) {
@@ -110,25 +110,28 @@ std::vector<MLOperand> MLGraphBuilder::split(const MLOperand& x, int64_t parts, 
   const int64_t axis = check.axis("axis", check.get_int("axis", 0), x.rank());
   if (parts <= 0) check.fail("splits must be positive, got {}", parts);
   if (x.shape()[axis] % parts != 0) {
-    check.fail("dimension {} of input {} ({}) is not divisible into {} parts", axis, describe(x), x.shape()[axis], parts);
+    check.fail("dimension {} of input {} ({}) is not divisible into {} parts", axis, describe(x), x.shape()[axis],
+               parts);
   }
   return split_sizes(x, std::vector<int64_t>(parts, x.shape()[axis] / parts), axis);
 }
 
-std::vector<MLOperand> MLGraphBuilder::split(const MLOperand& x, const std::vector<int64_t>& sizes, const MLOptions& options) {
+std::vector<MLOperand> MLGraphBuilder::split(const MLOperand& x, const std::vector<int64_t>& sizes,
+                                             const MLOptions& options) {
   OpCheck check("split", options, {"axis"});
   check_operand(check.where(), "input", x);
   const int64_t axis = check.axis("axis", check.get_int("axis", 0), x.rank());
   if (sizes.empty()) check.fail("splits is empty");
   check_positive(check, "splits", sizes);
   if (std::accumulate(sizes.begin(), sizes.end(), int64_t{0}) != x.shape()[axis]) {
-    check.fail("splits sum to {}, but dimension {} of input {} is {}", std::accumulate(sizes.begin(), sizes.end(), int64_t{0}),
-               axis, describe(x), x.shape()[axis]);
+    check.fail("splits sum to {}, but dimension {} of input {} is {}",
+               std::accumulate(sizes.begin(), sizes.end(), int64_t{0}), axis, describe(x), x.shape()[axis]);
   }
   return split_sizes(x, sizes, axis);
 }
 
-std::vector<MLOperand> MLGraphBuilder::split_sizes(const MLOperand& x, const std::vector<int64_t>& sizes, int64_t axis) {
+std::vector<MLOperand> MLGraphBuilder::split_sizes(const MLOperand& x, const std::vector<int64_t>& sizes,
+                                                   int64_t axis) {
   std::vector<MLOperandDescriptor> outputs;
   for (int64_t size : sizes) {
     Shape shape = x.shape();
@@ -141,8 +144,8 @@ std::vector<MLOperand> MLGraphBuilder::split_sizes(const MLOperand& x, const std
   });
 }
 
-MLOperand MLGraphBuilder::slice(const MLOperand& x, const std::vector<int64_t>& starts, const std::vector<int64_t>& sizes,
-                                const MLOptions& options) {
+MLOperand MLGraphBuilder::slice(const MLOperand& x, const std::vector<int64_t>& starts,
+                                const std::vector<int64_t>& sizes, const MLOptions& options) {
   OpCheck check("slice", options, {"strides"});
   check_operand(check.where(), "input", x);
   check_length(check, "starts", starts, x.rank());
@@ -183,8 +186,8 @@ MLOperand MLGraphBuilder::expand(const MLOperand& x, const Shape& new_shape, con
   });
 }
 
-MLOperand MLGraphBuilder::pad(const MLOperand& x, const std::vector<int64_t>& beginning, const std::vector<int64_t>& ending,
-                              const MLOptions& options) {
+MLOperand MLGraphBuilder::pad(const MLOperand& x, const std::vector<int64_t>& beginning,
+                              const std::vector<int64_t>& ending, const MLOptions& options) {
   OpCheck check("pad", options, {"mode", "value"});
   check_operand(check.where(), "input", x);
   check_length(check, "beginningPadding", beginning, x.rank());
@@ -256,10 +259,10 @@ MLOperand MLGraphBuilder::gather_elements(const MLOperand& x, const MLOperand& i
   }
   const DType index_type = indices.data_type();
   const std::string name = x.name(), index_name = indices.name();
-  return add_node1("gatherElements", {x, indices}, {x.data_type(), indices.shape()},
-                   [=](OnnxEmitter& e, const std::string& out) {
-                     set_attribute(e.node("GatherElements", {name, e.cast(index_name, index_type, kI64)}, {out}), "axis", axis);
-                   });
+  return add_node1(
+      "gatherElements", {x, indices}, {x.data_type(), indices.shape()}, [=](OnnxEmitter& e, const std::string& out) {
+        set_attribute(e.node("GatherElements", {name, e.cast(index_name, index_type, kI64)}, {out}), "axis", axis);
+      });
 }
 
 MLOperand MLGraphBuilder::gather_nd(const MLOperand& x, const MLOperand& indices, const MLOptions& options) {
@@ -269,7 +272,8 @@ MLOperand MLGraphBuilder::gather_nd(const MLOperand& x, const MLOperand& indices
   check.dtype("indices", indices, kIndexTypes);
   if (x.rank() < 1 || indices.rank() < 1) check.fail("input and indices must have rank 1 or more");
   const int64_t k = indices.shape().back();
-  if (k > static_cast<int64_t>(x.rank())) check.fail("indices {} index {} dimensions of input {}", describe(indices), k, describe(x));
+  if (k > static_cast<int64_t>(x.rank()))
+    check.fail("indices {} index {} dimensions of input {}", describe(indices), k, describe(x));
   Shape shape(indices.shape().begin(), indices.shape().end() - 1);
   shape.insert(shape.end(), x.shape().begin() + k, x.shape().end());
   const DType index_type = indices.data_type();
@@ -297,9 +301,11 @@ MLOperand MLGraphBuilder::scatter_elements(const MLOperand& x, const MLOperand& 
   }
   const DType index_type = indices.data_type();
   const std::string name = x.name(), index_name = indices.name(), update_name = updates.name();
-  return add_node1("scatterElements", {x, indices, updates}, x.descriptor(), [=](OnnxEmitter& e, const std::string& out) {
-    set_attribute(e.node("ScatterElements", {name, e.cast(index_name, index_type, kI64), update_name}, {out}), "axis", axis);
-  });
+  return add_node1(
+      "scatterElements", {x, indices, updates}, x.descriptor(), [=](OnnxEmitter& e, const std::string& out) {
+        set_attribute(e.node("ScatterElements", {name, e.cast(index_name, index_type, kI64), update_name}, {out}),
+                      "axis", axis);
+      });
 }
 
 MLOperand MLGraphBuilder::scatter_nd(const MLOperand& x, const MLOperand& indices, const MLOperand& updates,
@@ -312,7 +318,8 @@ MLOperand MLGraphBuilder::scatter_nd(const MLOperand& x, const MLOperand& indice
   check.same_dtype("updates", updates, x.data_type());
   if (x.rank() < 1 || indices.rank() < 1) check.fail("input and indices must have rank 1 or more");
   const int64_t k = indices.shape().back();
-  if (k > static_cast<int64_t>(x.rank())) check.fail("indices {} index {} dimensions of input {}", describe(indices), k, describe(x));
+  if (k > static_cast<int64_t>(x.rank()))
+    check.fail("indices {} index {} dimensions of input {}", describe(indices), k, describe(x));
   Shape expected(indices.shape().begin(), indices.shape().end() - 1);
   expected.insert(expected.end(), x.shape().begin() + k, x.shape().end());
   check.shape("updates", updates, expected);

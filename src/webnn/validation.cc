@@ -48,7 +48,8 @@ void OpCheck::same_dtype(const std::string& role, const MLOperand& operand, DTyp
 }
 
 void OpCheck::rank(const std::string& role, const MLOperand& operand, size_t expected) const {
-  if (operand.rank() != expected) fail("{} {} must have rank {}, not {}", role, describe(operand), expected, operand.rank());
+  if (operand.rank() != expected)
+    fail("{} {} must have rank {}, not {}", role, describe(operand), expected, operand.rank());
 }
 
 void OpCheck::shape(const std::string& role, const MLOperand& operand, const Shape& expected) const {
@@ -75,7 +76,8 @@ Shape OpCheck::broadcast(const Shape& a, const Shape& b) const {
     const int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
     const int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
     if (da != db && da != 1 && db != 1) {
-      fail("shapes {} and {} are not broadcastable (dimension {}: {} vs {})", format_shape(a), format_shape(b), i, da, db);
+      fail("shapes {} and {} are not broadcastable (dimension {}: {} vs {})", format_shape(a), format_shape(b), i, da,
+           db);
     }
     result[i] = da == 1 ? db : da;
   }
@@ -153,7 +155,8 @@ std::optional<std::vector<double>> OpCheck::get_doubles(const std::string& key) 
   const auto* value = find(key);
   if (!value) return std::nullopt;
   if (const auto* list = std::get_if<std::vector<double>>(value)) return *list;
-  if (const auto* list = std::get_if<std::vector<int64_t>>(value)) return std::vector<double>(list->begin(), list->end());
+  if (const auto* list = std::get_if<std::vector<int64_t>>(value))
+    return std::vector<double>(list->begin(), list->end());
   fail("option '{}' must be a list of numbers", key);
 }
 

@@ -52,7 +52,9 @@ class OpCheck {
 
   void dtype(const std::string& role, const MLOperand& operand, const DTypes& allowed) const;
   // The main operand against the operation's entry in operation_input_types().
-  void input_dtype(const std::string& role, const MLOperand& operand) const { dtype(role, operand, operation_input_types(op_)); }
+  void input_dtype(const std::string& role, const MLOperand& operand) const {
+    dtype(role, operand, operation_input_types(op_));
+  }
   void same_dtype(const std::string& role, const MLOperand& operand, DType expected) const;
   void rank(const std::string& role, const MLOperand& operand, size_t expected) const;
   void shape(const std::string& role, const MLOperand& operand, const Shape& expected) const;

@@ -47,10 +47,21 @@ BrowserRun run_chromium(const fs::path& chromium, const fs::path& work, const fs
                         const std::vector<std::string>& extra) {
   std::string profile = (work / "profile-XXXXXX").string();  // a fresh profile for every run
   if (!mkdtemp(profile.data())) return {};
-  std::vector<std::string> args{"timeout", "120", chromium.string(), "--headless", "--no-sandbox", "--disable-gpu",
-                                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                                "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0"};
+  std::vector<std::string> args{"timeout",
+                                "120",
+                                chromium.string(),
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--disable-dev-shm-usage",
+                                "--user-data-dir=" + profile,
+                                "--enable-logging=stderr",
+                                "--v=0"};
   args.insert(args.end(), extra.begin(), extra.end());
   args.push_back("file://" + fs::absolute(page).string());
   const testing::CliResult result = testing::run_program(args);
@@ -99,8 +110,9 @@ class ReportInBrowser : public ::testing::Test {
 // The detector itself: a page that logs an error and throws must be caught, or the clean result below means nothing.
 TEST_F(ReportInBrowser, ConsoleErrorsOfAPageAreDetected) {
   const fs::path page = work_ / "broken.html";
-  testing::write_text(page, "<!DOCTYPE html><html><body><p>x</p><script>console.error('probe-error');"
-                            "throw new Error('probe-throw');</script></body></html>");
+  testing::write_text(page,
+                      "<!DOCTYPE html><html><body><p>x</p><script>console.error('probe-error');"
+                      "throw new Error('probe-throw');</script></body></html>");
   const BrowserRun run = run_chromium(*chromium_, work_.path(), page, {"--dump-dom"});
   ASSERT_EQ(run.exit_code, 0) << run.log;
   const auto lines = console_lines(run.log);
@@ -138,10 +150,10 @@ TEST_F(ReportInBrowser, RealBenchmarkReportRendersItsChartsWithoutConsoleErrors)
   const fs::path light = artifacts / "report-light.png", dark = artifacts / "report-dark.png";
   for (const auto& [shot, scheme] : {std::pair{light, "1"}, std::pair{dark, "0"}}) {
     fs::remove(shot);
-    const BrowserRun capture = run_chromium(*chromium_, work_.path(), page,
-                                            {"--hide-scrollbars", "--window-size=1100,2300",
-                                             "--blink-settings=preferredColorScheme=" + std::string(scheme),
-                                             "--screenshot=" + shot.string()});
+    const BrowserRun capture =
+        run_chromium(*chromium_, work_.path(), page,
+                     {"--hide-scrollbars", "--window-size=1100,2300",
+                      "--blink-settings=preferredColorScheme=" + std::string(scheme), "--screenshot=" + shot.string()});
     ASSERT_EQ(capture.exit_code, 0) << capture.log;
     EXPECT_TRUE(console_lines(capture.log).empty()) << capture.log;
     EXPECT_TRUE(is_png(shot)) << shot;

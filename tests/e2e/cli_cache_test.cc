@@ -60,7 +60,7 @@ TEST(CliCache, BadArgumentsAreUsageErrors) {
   EXPECT_EQ(bad_size.exit_code, 2);
   EXPECT_NE(bad_size.err.find("lots"), std::string::npos) << bad_size.err;
   EXPECT_EQ(run_cli({"cache", "prune", "--cache-dir", dir.path().string()}).exit_code, 2);  // --max-size required
-  EXPECT_EQ(run_cli({"cache"}).exit_code, 2);                                              // no action
+  EXPECT_EQ(run_cli({"cache"}).exit_code, 2);                                               // no action
 }
 
 }  // namespace

@@ -86,7 +86,8 @@ TEST(BenchmarkCheck, TableMarksTheFailedRuntimeAndClaimsNoSpeedupForIt) {
   EXPECT_NE(line.find("FAIL"), std::string::npos) << line;
   EXPECT_EQ(line.find('x'), std::string::npos) << "no speed-up for a failed check: " << line;
   EXPECT_NE(table.find("outputs differ from onnx"), std::string::npos) << table;
-  EXPECT_NE(table.find("output '" + wrong.accuracy->outputs[0].name + "': max abs error 0.25"), std::string::npos) << table;
+  EXPECT_NE(table.find("output '" + wrong.accuracy->outputs[0].name + "': max abs error 0.25"), std::string::npos)
+      << table;
   EXPECT_NE(table.find("1 of 10 elements differ; worst at [0, 0]"), std::string::npos) << table;
 }
 

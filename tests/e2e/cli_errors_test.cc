@@ -41,14 +41,16 @@ TEST(CliErrors, DirectoryInsteadOfModel) {
 TEST(CliErrors, NotAnOnnxModel) {
   TempDir dir;
   testing::write_text(dir / "notes.onnx", "just some text, not protobuf\n");
-  expect_one_line_error(run_cli(bench({"--model", (dir / "notes.onnx").string()})), exit_code::kInput, "not a valid ONNX model");
+  expect_one_line_error(run_cli(bench({"--model", (dir / "notes.onnx").string()})), exit_code::kInput,
+                        "not a valid ONNX model");
 }
 
 TEST(CliErrors, TruncatedModel) {
   TempDir dir;
   const std::string bytes = read_file(INFERFOUNDRY_DEMO_MODEL);
   testing::write_text(dir / "cut.onnx", bytes.substr(0, bytes.size() / 2));
-  expect_one_line_error(run_cli(bench({"--model", (dir / "cut.onnx").string()})), exit_code::kInput, "not a valid ONNX model");
+  expect_one_line_error(run_cli(bench({"--model", (dir / "cut.onnx").string()})), exit_code::kInput,
+                        "not a valid ONNX model");
   expect_one_line_error(run_cli({"inspect", "--model", (dir / "cut.onnx").string()}), exit_code::kInput, "cut.onnx");
 }
 
@@ -63,9 +65,13 @@ TEST(CliErrors, ShapeThatContradictsTheModel) {
 }
 
 TEST(CliErrors, NegativeOrNonNumericCounts) {
-  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
-           {"--iterations", "-5"}, {"--iterations", "ten"}, {"--warmup", "-1"}, {"--iterations", "0"},
-           {"--duration", "fast"}, {"--duration", "-3s"}, {"--threads", "-2"}}) {
+  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{{"--iterations", "-5"},
+                                                                                    {"--iterations", "ten"},
+                                                                                    {"--warmup", "-1"},
+                                                                                    {"--iterations", "0"},
+                                                                                    {"--duration", "fast"},
+                                                                                    {"--duration", "-3s"},
+                                                                                    {"--threads", "-2"}}) {
     const auto r = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, flag, value});
     EXPECT_EQ(r.exit_code, exit_code::kUsage) << flag << " " << value << ": " << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
@@ -80,14 +86,16 @@ TEST(CliErrors, UnknownRuntimeListsValidOnes) {
 
 TEST(CliErrors, UnwritableOutputFailsBeforeRunning) {
   TempDir dir;
-  expect_one_line_error(run_cli(bench({"--model", INFERFOUNDRY_DEMO_MODEL, "--output", (dir / "no/such/dir/r.json").string()})),
-                        exit_code::kOutput, "does not exist");
+  expect_one_line_error(
+      run_cli(bench({"--model", INFERFOUNDRY_DEMO_MODEL, "--output", (dir / "no/such/dir/r.json").string()})),
+      exit_code::kOutput, "does not exist");
   expect_one_line_error(run_cli(bench({"--model", INFERFOUNDRY_DEMO_MODEL, "--output", dir.path().string()})),
                         exit_code::kOutput, "directory");
 }
 
 TEST(CliErrors, UnknownOptionAndMissingCommand) {
-  expect_one_line_error(run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--turbo"}), exit_code::kUsage, "--turbo");
+  expect_one_line_error(run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--turbo"}), exit_code::kUsage,
+                        "--turbo");
   EXPECT_EQ(run_cli({}).exit_code, exit_code::kUsage);
   EXPECT_EQ(run_cli({"frobnicate"}).exit_code, exit_code::kUsage);
   EXPECT_EQ(run_cli({"benchmark"}).exit_code, exit_code::kUsage);  // --model is required
@@ -99,14 +107,15 @@ TEST(CliErrors, InputsFolderThatDoesNotFit) {
                         exit_code::kInput, "not a folder");
   // A test-data folder of another model: wrong dtype/shape for `image`.
   const fs::path other = fs::path(ONNX_TESTDATA_DIR) / "node/test_abs/test_data_set_0";
-  expect_one_line_error(run_cli(bench({"--model", INFERFOUNDRY_DEMO_MODEL, "--inputs", other.string()})), exit_code::kInput,
-                        "input_0.pb");
+  expect_one_line_error(run_cli(bench({"--model", INFERFOUNDRY_DEMO_MODEL, "--inputs", other.string()})),
+                        exit_code::kInput, "input_0.pb");
 }
 
 TEST(CliErrors, ReportOfMalformedOrForeignFiles) {
   TempDir dir;
   testing::write_text(dir / "broken.json", "{\"model\": ");
-  expect_one_line_error(run_cli({"report", "--path", (dir / "broken.json").string()}), exit_code::kInput, "not valid JSON");
+  expect_one_line_error(run_cli({"report", "--path", (dir / "broken.json").string()}), exit_code::kInput,
+                        "not valid JSON");
   testing::write_text(dir / "package.json", R"({"name": "left-pad", "version": "1.3.0"})");
   expect_one_line_error(run_cli({"report", "--path", (dir / "package.json").string()}), exit_code::kInput,
                         "not an InferFoundry results file");

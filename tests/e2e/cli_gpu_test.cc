@@ -43,8 +43,8 @@ TEST(CliGpu, BenchmarkWithUnavailableTensorRtMeasuresOnnxAndExitsSeven) {
   if (runtime_entry("tensorrt")["available"].get<bool>()) GTEST_SKIP() << "TensorRT is installed here";
   TempDir dir;
   const auto out = dir / "results.json";
-  const auto r = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--runtimes", "onnx,tensorrt", "--iterations",
-                          "10", "--warmup", "1", "--output", out.string()});
+  const auto r = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--runtimes", "onnx,tensorrt",
+                          "--iterations", "10", "--warmup", "1", "--output", out.string()});
   EXPECT_EQ(r.exit_code, 7) << r.err;
   EXPECT_NE(r.out.find("libnvinfer.so.10"), std::string::npos) << r.out;
   const auto json = nlohmann::json::parse(read_file(out));
@@ -60,8 +60,8 @@ TEST(CliGpu, BenchmarkWithUnavailableTensorRtMeasuresOnnxAndExitsSeven) {
 TEST(CliGpu, TensorRtInt8OnAFloatModelIsAUsageErrorOnceAvailable) {
   // Option checks run before any GPU work, so where TensorRT is missing the runtime is simply unavailable.
   if (!runtime_entry("tensorrt")["available"].get<bool>()) GTEST_SKIP() << "TensorRT is not installed here";
-  const auto r = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--runtimes", "tensorrt", "--precision", "int8",
-                          "--iterations", "2"});
+  const auto r = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--runtimes", "tensorrt", "--precision",
+                          "int8", "--iterations", "2"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.out.find("calibration"), std::string::npos) << r.out;
 }
@@ -74,7 +74,8 @@ TEST(CliGpu, EnvironmentHasGpuFactsExactlyWhenAGpuIsThere) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto environment = nlohmann::json::parse(read_file(out))["environment"];
   ASSERT_TRUE(environment.contains("gpu"));
-  const bool gpu_here = runtime_entry("onnx-cuda")["reason"].get<std::string>().find("no NVIDIA GPU") == std::string::npos;
+  const bool gpu_here =
+      runtime_entry("onnx-cuda")["reason"].get<std::string>().find("no NVIDIA GPU") == std::string::npos;
   if (!gpu_here) {
     EXPECT_TRUE(environment["gpu"].is_null());
     return;
@@ -89,9 +90,9 @@ TEST(CliGpu, OnnxCudaRunsOnDeviceMemoryAndAgreesWithOnnx) {
   if (!cuda["available"].get<bool>()) GTEST_SKIP() << "onnx-cuda unavailable: " << cuda["reason"].get<std::string>();
   TempDir dir;
   const auto out = dir / "results.json";
-  const auto r = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--runtimes", "onnx,onnx-cuda,onnx-cuda-fp16",
-                          "--iterations", "20", "--warmup", "2", "--atol", "1e-2", "--rtol", "1e-2", "--include-transfers",
-                          "--output", out.string()});
+  const auto r = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--runtimes",
+                          "onnx,onnx-cuda,onnx-cuda-fp16", "--iterations", "20", "--warmup", "2", "--atol", "1e-2",
+                          "--rtol", "1e-2", "--include-transfers", "--output", out.string()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto results = nlohmann::json::parse(read_file(out))["results"];
   ASSERT_EQ(results.size(), 3u);

@@ -18,7 +18,8 @@ using testing::TempDir;
 const fs::path kTestData(ONNX_TESTDATA_DIR);
 
 TEST(CliModels, InspectJsonOfATestDataModel) {
-  const auto r = run_cli({"inspect", "--json", "--model", (kTestData / "node/test_conv_with_strides_padding/model.onnx").string()});
+  const auto r = run_cli(
+      {"inspect", "--json", "--model", (kTestData / "node/test_conv_with_strides_padding/model.onnx").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   EXPECT_EQ(j["op_histogram"]["Conv"], 1);
@@ -57,7 +58,8 @@ TEST(CliModels, SymbolicShapesChangeTheInput) {
 
 TEST(CliModels, DurationKeepsRunningUntilReached) {
   TempDir dir;
-  const auto r = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--duration", "300ms", "-o", (dir / "r.json").string()});
+  const auto r = run_cli(
+      {"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--duration", "300ms", "-o", (dir / "r.json").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(read_file(dir / "r.json"));
   EXPECT_GE(j["results"][0]["wall_s"].get<double>(), 0.3);
@@ -81,7 +83,10 @@ TEST(CliModels, RuntimesJsonListsOnnx) {
 
 TEST(CliModels, ReportRendersSavedResults) {
   TempDir dir;
-  ASSERT_EQ(run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--iterations", "5", "-o", (dir / "r.json").string()}).exit_code, 0);
+  ASSERT_EQ(
+      run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--iterations", "5", "-o", (dir / "r.json").string()})
+          .exit_code,
+      0);
   const auto text = run_cli({"report", "--path", (dir / "r.json").string()});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("onnx"), std::string::npos);

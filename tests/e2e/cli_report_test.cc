@@ -89,19 +89,22 @@ TEST_F(CliReport, SameRunComparedWithItselfIsUnchanged) {
 }
 
 TEST_F(CliReport, RegressionPastTheThresholdExitsSix) {
-  const auto r = run_cli({"report", "--compare", measured().string(), file("slowed.json").string(), "--threshold", "5%"});
+  const auto r =
+      run_cli({"report", "--compare", measured().string(), file("slowed.json").string(), "--threshold", "5%"});
   EXPECT_EQ(r.exit_code, exit_code::kCheckFailed) << r.out << r.err;
   EXPECT_NE(r.out.find("+50.0%"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("slower"), std::string::npos);
   EXPECT_NE(r.out.find("REGRESSION past 5%"), std::string::npos);
   // A threshold above the change lets it through.
-  const auto lenient = run_cli({"report", "--compare", measured().string(), file("slowed.json").string(), "--threshold", "60"});
+  const auto lenient =
+      run_cli({"report", "--compare", measured().string(), file("slowed.json").string(), "--threshold", "60"});
   EXPECT_EQ(lenient.exit_code, 0) << lenient.out;
   EXPECT_NE(lenient.out.find("unchanged"), std::string::npos);
 }
 
 TEST_F(CliReport, FasterIsNotARegression) {
-  const auto r = run_cli({"report", "--compare", measured().string(), file("faster.json").string(), "--format", "markdown"});
+  const auto r =
+      run_cli({"report", "--compare", measured().string(), file("faster.json").string(), "--format", "markdown"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("| onnx |"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("-50.0%"), std::string::npos);
@@ -109,15 +112,15 @@ TEST_F(CliReport, FasterIsNotARegression) {
 }
 
 TEST_F(CliReport, HistoryOfThreeRunsGatesOnTheNewest) {
-  const auto regressed = run_cli({"report", "--compare", measured().string(), file("faster.json").string(),
-                                  file("slowed.json").string()});
+  const auto regressed =
+      run_cli({"report", "--compare", measured().string(), file("faster.json").string(), file("slowed.json").string()});
   EXPECT_EQ(regressed.exit_code, exit_code::kCheckFailed) << regressed.out;
   EXPECT_NE(regressed.out.find("measured"), std::string::npos);
   EXPECT_NE(regressed.out.find("faster.json"), std::string::npos);
   EXPECT_NE(regressed.out.find("(-50.0% faster)"), std::string::npos) << regressed.out;
   EXPECT_NE(regressed.out.find("(+50.0% slower)"), std::string::npos);
-  const auto recovered = run_cli({"report", "--compare", measured().string(), file("slowed.json").string(),
-                                  measured().string()});
+  const auto recovered =
+      run_cli({"report", "--compare", measured().string(), file("slowed.json").string(), measured().string()});
   EXPECT_EQ(recovered.exit_code, 0) << recovered.out;
 }
 
@@ -147,7 +150,8 @@ TEST_F(CliReport, BadUsageAndBadFilesGetTheirExitCodes) {
       {{"report", "--path", m, "--format", "pdf"}, exit_code::kUsage},
       {{"report", "--path", file("missing.json").string(), "--format", "html"}, exit_code::kInput},
       {{"report", "--compare", m, file("missing.json").string()}, exit_code::kInput},
-      {{"report", "--path", m, "--format", "html", "-o", file("no-such-folder/report.html").string()}, exit_code::kOutput},
+      {{"report", "--path", m, "--format", "html", "-o", file("no-such-folder/report.html").string()},
+       exit_code::kOutput},
   };
   for (const auto& c : cases) {
     const auto r = run_cli(c.args);
@@ -161,7 +165,8 @@ TEST_F(CliReport, UnwritableOutputLeavesNoFileAndExitsFive) {
   const auto folder = file("read-only");
   fs::create_directories(folder);
   fs::permissions(folder, fs::perms::owner_read | fs::perms::owner_exec);
-  const auto r = run_cli({"report", "--path", measured().string(), "--format", "html", "-o", (folder / "r.html").string()});
+  const auto r =
+      run_cli({"report", "--path", measured().string(), "--format", "html", "-o", (folder / "r.html").string()});
   fs::permissions(folder, fs::perms::owner_all);
   EXPECT_EQ(r.exit_code, exit_code::kOutput) << r.err;
   EXPECT_FALSE(fs::exists(folder / "r.html"));

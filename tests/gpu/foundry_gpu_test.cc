@@ -36,7 +36,8 @@ class FoundryGpu : public ::testing::Test {
     if (!a.available) GTEST_SKIP() << "foundry unavailable: " << a.reason;
   }
 
-  static std::vector<Tensor> run(const Runtime& runtime, const Model& model, const std::vector<Tensor>& inputs, RuntimeOptions options) {
+  static std::vector<Tensor> run(const Runtime& runtime, const Model& model, const std::vector<Tensor>& inputs,
+                                 RuntimeOptions options) {
     auto session = runtime.prepare(model, options);
     session->set_inputs(inputs);
     session->run();
@@ -44,10 +45,12 @@ class FoundryGpu : public ::testing::Test {
   }
 
   // Max violation of |a - b| <= atol + rtol * |b| over all outputs (0 when within tolerance).
-  static std::string compare(const std::vector<Tensor>& got, const std::vector<Tensor>& want, double atol, double rtol) {
+  static std::string compare(const std::vector<Tensor>& got, const std::vector<Tensor>& want, double atol,
+                             double rtol) {
     if (got.size() != want.size()) return fmt::format("{} outputs, expected {}", got.size(), want.size());
     for (size_t k = 0; k < got.size(); ++k) {
-      if (got[k].shape() != want[k].shape()) return fmt::format("output {} shape {} vs {}", k, format_shape(got[k].shape()), format_shape(want[k].shape()));
+      if (got[k].shape() != want[k].shape())
+        return fmt::format("output {} shape {} vs {}", k, format_shape(got[k].shape()), format_shape(want[k].shape()));
       for (int64_t i = 0; i < want[k].element_count(); ++i) {
         const double a = got[k].value_at(i), b = want[k].value_at(i);
         if (std::isnan(a) != std::isnan(b) || std::fabs(a - b) > atol + rtol * std::fabs(b)) {
@@ -58,7 +61,8 @@ class FoundryGpu : public ::testing::Test {
     return "";
   }
 
-  void expect_matches_onnx(const Model& model, const std::string& precision, double tol, std::map<std::string, std::string> extra = {}) {
+  void expect_matches_onnx(const Model& model, const std::string& precision, double tol,
+                           std::map<std::string, std::string> extra = {}) {
     std::vector<Tensor> inputs;
     uint32_t seed = 100;
     for (const TensorSpec& spec : model.inputs()) {
@@ -213,7 +217,8 @@ TEST_F(FoundryGpu, SharingKernelsNeverAddsKernelsAndKeepsOutputs) {
     options.cache_dir = (dir / "cache").string();
     options.extra = {{"kernel-reuse", reuse}};
     auto session = foundry_->prepare(model, options);
-    EXPECT_EQ(session->details().at("plan_source").get<std::string>(), "built (cache miss)") << "kernel-reuse=" << reuse;
+    EXPECT_EQ(session->details().at("plan_source").get<std::string>(), "built (cache miss)")
+        << "kernel-reuse=" << reuse;
     return session->details().at("kernel_summary");
   };
   const nlohmann::json fastest = build("0"), shared = build("1");
@@ -224,7 +229,9 @@ TEST_F(FoundryGpu, SharingKernelsNeverAddsKernelsAndKeepsOutputs) {
 }
 
 TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp32) { expect_matches_onnx(resnet_block(), "fp32", 1e-4); }
-TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp32Nchw) { expect_matches_onnx(resnet_block(), "fp32", 1e-4, {{"layout", "nchw"}}); }
+TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp32Nchw) {
+  expect_matches_onnx(resnet_block(), "fp32", 1e-4, {{"layout", "nchw"}});
+}
 TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp16) { expect_matches_onnx(resnet_block(), "fp16", 2e-2); }
 TEST_F(FoundryGpu, MobilenetBlockMatchesOnnxFp32) { expect_matches_onnx(mobilenet_block(), "fp32", 1e-4); }
 TEST_F(FoundryGpu, MobilenetBlockMatchesOnnxFp16) { expect_matches_onnx(mobilenet_block(), "fp16", 3e-2); }
@@ -241,9 +248,12 @@ TEST_F(FoundryGpu, OnnxBackendNodeTests) {
   const fs::path root = env ? fs::path(env) : fs::path(ONNX_TESTDATA_DIR) / "node";
   if (!fs::is_directory(root)) GTEST_SKIP() << "no ONNX node tests at " << root;
   std::vector<fs::path> cases;
-  for (const auto& entry : fs::directory_iterator(root)) if (fs::exists(entry.path() / "model.onnx")) cases.push_back(entry.path());
+  for (const auto& entry : fs::directory_iterator(root))
+    if (fs::exists(entry.path() / "model.onnx")) cases.push_back(entry.path());
   std::sort(cases.begin(), cases.end());
-  nlohmann::json report = {{"passed", nlohmann::json::array()}, {"failed", nlohmann::json::object()}, {"unsupported", nlohmann::json::object()}};
+  nlohmann::json report = {{"passed", nlohmann::json::array()},
+                           {"failed", nlohmann::json::object()},
+                           {"unsupported", nlohmann::json::object()}};
   for (const fs::path& dir : cases) {
     const std::string name = dir.filename().string();
     try {
@@ -270,15 +280,20 @@ TEST_F(FoundryGpu, OnnxBackendNodeTests) {
       session->set_inputs(named);
       session->run();
       const std::string diff = compare(session->outputs(), want, 1e-5, 1e-3);
-      if (diff.empty()) report["passed"].push_back(name);
-      else report["failed"][name] = diff;
+      if (diff.empty())
+        report["passed"].push_back(name);
+      else
+        report["failed"][name] = diff;
     } catch (const std::exception& e) {
       report["failed"][name] = std::string("error: ") + e.what();
     }
   }
-  const size_t passed = report["passed"].size(), failed = report["failed"].size(), unsupported = report["unsupported"].size();
-  fmt::print("ONNX node tests under {}: {} cases, {} passed, {} failed, {} unsupported\n", root.string(), cases.size(), passed, failed, unsupported);
-  for (const auto& [name, why] : report["failed"].items()) fmt::print("  FAILED {}: {}\n", name, why.get<std::string>());
+  const size_t passed = report["passed"].size(), failed = report["failed"].size(),
+               unsupported = report["unsupported"].size();
+  fmt::print("ONNX node tests under {}: {} cases, {} passed, {} failed, {} unsupported\n", root.string(), cases.size(),
+             passed, failed, unsupported);
+  for (const auto& [name, why] : report["failed"].items())
+    fmt::print("  FAILED {}: {}\n", name, why.get<std::string>());
   if (const char* out = std::getenv("FOUNDRY_NODE_TEST_REPORT")) std::ofstream(out) << report.dump(2);
   EXPECT_GT(passed, 0u);
   EXPECT_EQ(failed, 0u);

@@ -63,7 +63,8 @@ TEST(Cache, ConcurrentWritersOfOneKeyLeaveOneCompleteEntry) {
   std::vector<std::thread> writers;
   for (int i = 0; i < 8; ++i) {
     writers.emplace_back([&cache, i] {
-      for (int round = 0; round < 20; ++round) cache.write("engines", "same", std::string(100000, static_cast<char>('a' + i)));
+      for (int round = 0; round < 20; ++round)
+        cache.write("engines", "same", std::string(100000, static_cast<char>('a' + i)));
     });
   }
   for (auto& t : writers) t.join();
@@ -73,7 +74,7 @@ TEST(Cache, ConcurrentWritersOfOneKeyLeaveOneCompleteEntry) {
   EXPECT_FALSE(damaged);
   EXPECT_EQ(value->size(), 100000u);
   EXPECT_EQ(value->find_first_not_of(value->front()), std::string::npos);  // one writer's bytes, not a mix
-  EXPECT_EQ(cache.list().size(), 1u);  // no temp files left behind or listed
+  EXPECT_EQ(cache.list().size(), 1u);                                      // no temp files left behind or listed
 }
 
 TEST(Cache, LockMakesSecondHolderWaitForTheFirst) {

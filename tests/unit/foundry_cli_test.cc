@@ -28,9 +28,11 @@ TEST(FoundryCli, BadInputsGiveOneErrorLineAndTheirExitCode) {
   EXPECT_EQ(line_count(missing.err), 1) << missing.err;
   const auto unknown = run_cli({"build", "--runtime", "no-such-runtime", "--model", INFERFOUNDRY_DEMO_MODEL});
   EXPECT_EQ(unknown.exit_code, exit_code::kUsage) << unknown.err;
-  const auto precision = run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--precision", "int8"});
+  const auto precision =
+      run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--precision", "int8"});
   EXPECT_EQ(precision.exit_code, exit_code::kUsage) << precision.err;
-  const auto unwritable = run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--save-plan", "/nonexistent/dir/p.plan"});
+  const auto unwritable = run_cli(
+      {"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--save-plan", "/nonexistent/dir/p.plan"});
   EXPECT_EQ(unwritable.exit_code, exit_code::kOutput) << unwritable.err;
 }
 
@@ -47,10 +49,12 @@ TEST(FoundryCli, SavesLoadsAndRebuildsDamagedOrStalePlans) {
   TempDir dir;
   const std::string plan = (dir / "demo.plan").string();
   const std::string cache = (dir / "cache").string();
-  const auto built = run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--save-plan", plan, "--cache-dir", cache});
+  const auto built = run_cli(
+      {"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--save-plan", plan, "--cache-dir", cache});
   ASSERT_EQ(built.exit_code, 0) << built.err;
   EXPECT_NE(built.out.find("layers:"), std::string::npos) << built.out;
-  const auto loaded = run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--load-plan", plan, "--cache-dir", cache});
+  const auto loaded = run_cli(
+      {"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--load-plan", plan, "--cache-dir", cache});
   ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
   EXPECT_NE(loaded.out.find("plan:           plan file"), std::string::npos) << loaded.out;
   EXPECT_EQ(loaded.err.find("warning"), std::string::npos) << loaded.err;
@@ -62,18 +66,21 @@ TEST(FoundryCli, SavesLoadsAndRebuildsDamagedOrStalePlans) {
   }
   bytes[bytes.size() / 2] ^= 0x20;
   std::ofstream(plan, std::ios::binary) << bytes;
-  const auto damaged = run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--load-plan", plan, "--cache-dir", cache});
+  const auto damaged = run_cli(
+      {"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--load-plan", plan, "--cache-dir", cache});
   EXPECT_EQ(damaged.exit_code, 0) << damaged.err;
   EXPECT_NE(damaged.err.find("warning: damaged plan"), std::string::npos) << damaged.err;
   // A stale plan: built for fp32, asked for fp16.
-  run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--save-plan", plan, "--cache-dir", cache});
-  const auto stale = run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--precision", "fp16", "--load-plan", plan,
-                              "--cache-dir", cache});
+  run_cli(
+      {"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--save-plan", plan, "--cache-dir", cache});
+  const auto stale = run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--precision",
+                              "fp16", "--load-plan", plan, "--cache-dir", cache});
   EXPECT_EQ(stale.exit_code, 0) << stale.err;
   EXPECT_NE(stale.err.find("warning: stale plan"), std::string::npos) << stale.err;
   EXPECT_NE(stale.err.find("precision"), std::string::npos) << stale.err;
   // The cache: a second build of the same model and settings loads.
-  const auto cached = run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--cache-dir", cache});
+  const auto cached =
+      run_cli({"build", "--runtime", "foundry", "--model", INFERFOUNDRY_DEMO_MODEL, "--cache-dir", cache});
   EXPECT_NE(cached.out.find("plan:           cache"), std::string::npos) << cached.out;
 }
 

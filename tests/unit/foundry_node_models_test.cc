@@ -19,9 +19,16 @@ TEST(FoundryNodeModels, EveryModelBuildsOrFailsCleanly) {
   int built = 0, rejected = 0;
   // Cases whose weights are graph inputs (most Conv, Gemm and BatchNormalization cases) are rejected:
   // part 1 needs constant weights. These have only runtime activations and must build.
-  std::vector<std::string> must_build = {"test_maxpool_2d_pads", "test_globalaveragepool", "test_softmax_axis_1", "test_relu",
-                                         "test_add_bcast", "test_concat_2d_axis_0", "test_flatten_axis1", "test_transpose_default",
-                                         "test_averagepool_2d_pads_count_include_pad", "test_sigmoid"};
+  std::vector<std::string> must_build = {"test_maxpool_2d_pads",
+                                         "test_globalaveragepool",
+                                         "test_softmax_axis_1",
+                                         "test_relu",
+                                         "test_add_bcast",
+                                         "test_concat_2d_axis_0",
+                                         "test_flatten_axis1",
+                                         "test_transpose_default",
+                                         "test_averagepool_2d_pads_count_include_pad",
+                                         "test_sigmoid"};
   std::vector<std::string> built_names;
   for (const auto& entry : fs::directory_iterator(root)) {
     const fs::path dir = entry.path();
@@ -31,7 +38,8 @@ TEST(FoundryNodeModels, EveryModelBuildsOrFailsCleanly) {
       const Model model = Model::load(dir / "model.onnx");
       BuildOptions options;
       const auto inputs = read_tensor_folder(dir / "test_data_set_0", "input");
-      for (size_t k = 0; k < inputs.size() && k < model.inputs().size(); ++k) options.shapes[model.inputs()[k].name] = inputs[k].shape();
+      for (size_t k = 0; k < inputs.size() && k < model.inputs().size(); ++k)
+        options.shapes[model.inputs()[k].name] = inputs[k].shape();
       for (bool fp16 : {false, true}) {
         options.format.fp16 = fp16;
         build_graph(model, options);

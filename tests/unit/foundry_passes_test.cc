@@ -70,12 +70,14 @@ TEST(FoundryShapeInference, ConstantOutputsAndNegativeFlattenAxis) {
   b.add_node("Shape", {"x"}, {"s"});
   auto& flat = b.add_node("Flatten", {"x"}, {"f"});
   set_attribute(flat, "axis", int64_t{-1});
-  const BuiltGraph built = build_graph(Model::from_proto(b.build(), "shape_out"), {.format = {.fp16 = true, .nhwc = true}});
+  const BuiltGraph built =
+      build_graph(Model::from_proto(b.build(), "shape_out"), {.format = {.fp16 = true, .nhwc = true}});
   const Value& s = built.graph.values[built.graph.outputs[0]];
   ASSERT_TRUE(s.is_constant());
   EXPECT_EQ(s.name, "s");
   EXPECT_EQ(s.dtype, DType::kInt64);
-  EXPECT_EQ(std::vector<int64_t>(s.constant->data<int64_t>().begin(), s.constant->data<int64_t>().end()), (std::vector<int64_t>{2, 3, 4}));
+  EXPECT_EQ(std::vector<int64_t>(s.constant->data<int64_t>().begin(), s.constant->data<int64_t>().end()),
+            (std::vector<int64_t>{2, 3, 4}));
   EXPECT_GE(s.offset, 0);  // read back from the weight block
   EXPECT_EQ(built.graph.values[built.graph.outputs[1]].shape, (Shape{6, 4}));
 }
@@ -100,7 +102,8 @@ TEST(FoundryShapeInference, ConvPoolAndGemmShapes) {
   Graph graph = import_onnx(Model::from_proto(b.build(), "shapes"), {});
   infer_shapes_and_fold(graph);
   auto shape_of = [&](const std::string& name) {
-    for (const Value& v : graph.values) if (v.name == name) return v.shape;
+    for (const Value& v : graph.values)
+      if (v.name == name) return v.shape;
     return Shape{-1};
   };
   EXPECT_EQ(shape_of("c"), (Shape{2, 6, 9, 9}));
@@ -152,7 +155,7 @@ TEST(FoundryFusion, FoldsBatchNormAndFusesEpilogues) {
   EXPECT_EQ(g.values[conv.inputs[3]].name, "x");
   EXPECT_EQ(built.summary["batchnorm_folded"], 1);
   EXPECT_EQ(g.nodes[3].attr_string("activation", ""), "relu");
-  EXPECT_EQ(g.nodes[3].inputs.size(), 3u);  // bias fused
+  EXPECT_EQ(g.nodes[3].inputs.size(), 3u);             // bias fused
   EXPECT_EQ(g.nodes[4].attr_ints("code").size(), 6u);  // Sigmoid and Mul merged: two instructions
 }
 
@@ -165,7 +168,8 @@ TEST(FoundryFusion, BatchNormFoldKeepsTheMath) {
   const Tensor& b = *built.graph.values[conv.inputs[2]].constant;
   Graph original = import_onnx(model, {});
   auto find = [&](const std::string& name) -> const Tensor& {
-    for (const Value& v : original.values) if (v.name == name) return *v.constant;
+    for (const Value& v : original.values)
+      if (v.name == name) return *v.constant;
     throw std::runtime_error(name);
   };
   const Tensor &w0 = find("w"), &gamma = find("gamma"), &beta = find("beta"), &mean = find("mean"), &var = find("var");
@@ -246,7 +250,8 @@ TEST(FoundryPlanner, LiveBuffersNeverOverlapAndMemoryIsReused) {
       const Value &va = graph.values[a], &vc = graph.values[c];
       if (va.offset < 0 || vc.offset < 0 || va.is_constant() || vc.is_constant()) continue;
       const bool alive_together = first[a] <= last[c] && first[c] <= last[a];
-      const bool overlap = va.offset < vc.offset + static_cast<int64_t>(vc.byte_size()) && vc.offset < va.offset + static_cast<int64_t>(va.byte_size());
+      const bool overlap = va.offset < vc.offset + static_cast<int64_t>(vc.byte_size()) &&
+                           vc.offset < va.offset + static_cast<int64_t>(va.byte_size());
       EXPECT_FALSE(alive_together && overlap) << va.name << " and " << vc.name;
     }
   }
@@ -254,7 +259,10 @@ TEST(FoundryPlanner, LiveBuffersNeverOverlapAndMemoryIsReused) {
 
 PlanFile sample_plan() {
   BuiltGraph built = build_graph(conv_block_model(), {.format = {.fp16 = true, .nhwc = true}});
-  return PlanFile{.graph = std::move(built.graph), .memory = built.memory, .fingerprint = {{"model", "abc"}}, .summary = built.summary};
+  return PlanFile{.graph = std::move(built.graph),
+                  .memory = built.memory,
+                  .fingerprint = {{"model", "abc"}},
+                  .summary = built.summary};
 }
 
 TEST(FoundryPlanFormat, RoundTripsGraphWeightsAndChoices) {

@@ -58,11 +58,11 @@ TEST(ResultsJson, AcceptsTheMinimalShape) {
 }
 
 TEST(ResultsJson, ForeignOrBrokenFilesAreInputErrors) {
-  for (const char* text : {R"([1,2,3])", R"({"results": []})", R"({"model": "m", "results": {}})",
-                           R"({"model": "m", "results": [{"latency_ms": 1}]})",
-                           R"({"model": "m", "results": [{"runtime": "onnx"}]})",
-                           R"({"model": "m", "results": [{"runtime": "onnx", "status": "weird"}]})",
-                           R"({"model": "m", "schema_version": 99, "results": []})"}) {
+  for (const char* text :
+       {R"([1,2,3])", R"({"results": []})", R"({"model": "m", "results": {}})",
+        R"({"model": "m", "results": [{"latency_ms": 1}]})", R"({"model": "m", "results": [{"runtime": "onnx"}]})",
+        R"({"model": "m", "results": [{"runtime": "onnx", "status": "weird"}]})",
+        R"({"model": "m", "schema_version": 99, "results": []})"}) {
     try {
       report_from_json(json::parse(text));
       ADD_FAILURE() << "accepted " << text;

@@ -133,7 +133,8 @@ TEST_F(Fp16ExternalData, OnnxRuntimeGivesTheSameOutputsAsForTheInMemoryConversio
   }
   // And the gathered rows are the float16 values of E's rows.
   const std::filesystem::path source_dir = source_dir_.path();
-  const Tensor e = tensor_from_proto(*initializers_by_name(Model::load(source_path_).proto().graph()).at("E"), &source_dir);
+  const Tensor e =
+      tensor_from_proto(*initializers_by_name(Model::load(source_path_).proto().graph()).at("E"), &source_dir);
   const auto rows = outputs[0][1].data<float>();
   EXPECT_EQ(rows[64 + 5], half_to_float(float_to_half(e.data<float>()[37 * 64 + 5])));  // rows[1] = E[37]
 }

@@ -144,7 +144,8 @@ TEST(Fp16Conversion, NodesAreInTopologicalOrder) {
   const onnx::ModelProto converted = convert_to_fp16(small_model());
   std::map<std::string, bool> available = {{"x", true}, {"ids", true}, {"W", true}};
   for (const auto& node : converted.graph().node()) {
-    for (const auto& input : node.input()) EXPECT_TRUE(input.empty() || available.count(input)) << node.op_type() << " reads " << input;
+    for (const auto& input : node.input())
+      EXPECT_TRUE(input.empty() || available.count(input)) << node.op_type() << " reads " << input;
     for (const auto& output : node.output()) available[output] = true;
   }
 }

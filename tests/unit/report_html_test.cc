@@ -30,12 +30,15 @@ RuntimeResult synthetic_result(const std::string& name, double base_ms, size_t c
 BenchmarkReport synthetic_report() {
   BenchmarkReport report;
   report.model = "demo.onnx";
-  report.environment = {{"cpu", "Synthetic CPU"}, {"os", "Linux"}, {"timestamp_utc", "2026-11-21T00:00:00Z"},
+  report.environment = {{"cpu", "Synthetic CPU"},
+                        {"os", "Linux"},
+                        {"timestamp_utc", "2026-11-21T00:00:00Z"},
                         {"runtime_versions", {{"onnx", "1.29.0"}}}};
   report.config = {{"iterations", 40}, {"inputs", {{{"name", "image"}, {"shape", "1x3x32x32"}, {"dtype", "float32"}}}}};
   report.results.push_back(synthetic_result("onnx", 2.0, 40));
   report.results.push_back(synthetic_result("fast", 1.0, 40));
-  report.results.back().accuracy = AccuracyVerdict{"onnx", 1e-4, 1e-3, true, {{"probs", 2e-6, 1e-5, 0, 10, 1.0, true, ""}}};
+  report.results.back().accuracy =
+      AccuracyVerdict{"onnx", 1e-4, 1e-3, true, {{"probs", 2e-6, 1e-5, 0, 10, 1.0, true, ""}}};
   RuntimeResult missing;
   missing.runtime = "tensorrt";
   missing.status = RunStatus::kUnavailable;

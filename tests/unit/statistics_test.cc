@@ -50,9 +50,7 @@ TEST(Statistics, PercentilesAreMonotonic) {
   EXPECT_LE(s.p99, s.max);
 }
 
-TEST(Statistics, ZeroMeanHasZeroCv) {
-  EXPECT_DOUBLE_EQ(summarize(std::vector<double>{-1, 1}).cv, 0);
-}
+TEST(Statistics, ZeroMeanHasZeroCv) { EXPECT_DOUBLE_EQ(summarize(std::vector<double>{-1, 1}).cv, 0); }
 
 }  // namespace
 }  // namespace inferfoundry

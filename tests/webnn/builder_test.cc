@@ -96,11 +96,15 @@ TEST(WebnnBuilder, InfersShapesOfConvolutionsAndPools) {
   MLGraphBuilder b;
   auto x = in(b, "x", {1, 8, 8, 3});
   auto conv = b.conv2d(x, in(b, "w", {3, 3, 3, 16}),
-                       {{"inputLayout", std::string("nhwc")}, {"filterLayout", std::string("hwio")},
-                        {"strides", std::vector<int64_t>{2, 2}}, {"padding", std::vector<int64_t>{1, 1, 1, 1}}});
+                       {{"inputLayout", std::string("nhwc")},
+                        {"filterLayout", std::string("hwio")},
+                        {"strides", std::vector<int64_t>{2, 2}},
+                        {"padding", std::vector<int64_t>{1, 1, 1, 1}}});
   EXPECT_EQ(conv.shape(), (Shape{1, 4, 4, 16}));
-  auto pooled = b.average_pool2d(conv, {{"layout", std::string("nhwc")}, {"windowDimensions", std::vector<int64_t>{3, 3}},
-                                        {"strides", std::vector<int64_t>{2, 2}}, {"roundingType", std::string("ceil")}});
+  auto pooled = b.average_pool2d(conv, {{"layout", std::string("nhwc")},
+                                        {"windowDimensions", std::vector<int64_t>{3, 3}},
+                                        {"strides", std::vector<int64_t>{2, 2}},
+                                        {"roundingType", std::string("ceil")}});
   EXPECT_EQ(pooled.shape(), (Shape{1, 2, 2, 16}));
   auto up = b.conv_transpose2d(in(b, "y", {1, 2, 3, 3}), in(b, "k", {2, 5, 3, 3}),
                                {{"strides", std::vector<int64_t>{2, 2}}, {"outputSizes", std::vector<int64_t>{8, 8}}});
@@ -112,7 +116,8 @@ TEST(WebnnBuilder, InfersShapesOfDataMovement) {
   auto x = in(b, "x", {2, 3, 4});
   EXPECT_EQ(b.gather(x, in(b, "i", {5, 6}, DType::kInt32), {{"axis", int64_t{1}}}).shape(), (Shape{2, 5, 6, 4}));
   EXPECT_EQ(b.gather_nd(x, in(b, "n", {7, 2}, DType::kInt64)).shape(), (Shape{7, 4}));
-  EXPECT_EQ(b.reduce_mean(x, {{"axes", std::vector<int64_t>{0, 2}}, {"keepDimensions", true}}).shape(), (Shape{1, 3, 1}));
+  EXPECT_EQ(b.reduce_mean(x, {{"axes", std::vector<int64_t>{0, 2}}, {"keepDimensions", true}}).shape(),
+            (Shape{1, 3, 1}));
   EXPECT_EQ(b.arg_max(x, 1).data_type(), DType::kInt32);
   EXPECT_EQ(b.slice(x, {0, 1, 0}, {2, 2, 4}, {{"strides", std::vector<int64_t>{1, 1, 3}}}).shape(), (Shape{2, 2, 2}));
   EXPECT_EQ(b.split(x, std::vector<int64_t>{1, 3}, {{"axis", int64_t{2}}})[1].shape(), (Shape{2, 3, 3}));
@@ -157,21 +162,29 @@ TEST(WebnnBuilder, LeavesOutOperationsNoOutputNeeds) {
 TEST(WebnnConverter, OutputPassesOnnxChecker) {
   MLGraphBuilder b;
   auto x = in(b, "x", {1, 2, 6, 6});
-  auto conv = b.conv2d(x, in(b, "w", {4, 2, 3, 3}), {{"padding", std::vector<int64_t>{1, 1, 1, 1}}, {"bias", in(b, "bias", {4})}});
+  auto conv = b.conv2d(x, in(b, "w", {4, 2, 3, 3}),
+                       {{"padding", std::vector<int64_t>{1, 1, 1, 1}}, {"bias", in(b, "bias", {4})}});
   auto normed = b.batch_normalization(conv, in(b, "mean", {4}), in(b, "var", {4}));
-  auto pooled = b.max_pool2d(b.gelu(normed), {{"windowDimensions", std::vector<int64_t>{2, 2}}, {"strides", std::vector<int64_t>{2, 2}}});
+  auto pooled = b.max_pool2d(
+      b.gelu(normed), {{"windowDimensions", std::vector<int64_t>{2, 2}}, {"strides", std::vector<int64_t>{2, 2}}});
   auto flat = b.reshape(pooled, {1, 36});
   auto q = b.quantize_linear(flat, b.constant(DType::kFloat32, 0.1), b.constant(DType::kInt8, 0));
   auto seq = b.reshape(b.slice(flat, {0, 0}, {1, 24}), {2, 1, 12});
   auto gru = b.gru(seq, in(b, "gw", {2, 9, 12}), in(b, "gr", {2, 9, 3}), 2, 3,
                    {{"direction", std::string("both")}, {"returnSequence", true}, {"layout", std::string("rzn")}});
-  MLGraph graph = b.build({{"q", q}, {"mask", b.is_nan(flat)}, {"top", b.arg_max(flat, 1)}, {"h", gru[0]}, {"seq", gru[1]},
-                           {"tri", b.triangular(b.reshape(flat, {6, 6}))}, {"cum", b.cumulative_sum(flat, 1)}});
+  MLGraph graph = b.build({{"q", q},
+                           {"mask", b.is_nan(flat)},
+                           {"top", b.arg_max(flat, 1)},
+                           {"h", gru[0]},
+                           {"seq", gru[1]},
+                           {"tri", b.triangular(b.reshape(flat, {6, 6}))},
+                           {"cum", b.cumulative_sum(flat, 1)}});
   testing::TempDir dir;
   graph.to_onnx(dir / "graph.onnx");
-  const std::string command = std::string(PYTHON3_EXECUTABLE) +
-                              " -c \"import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)\" " +
-                              (dir / "graph.onnx").string();
+  const std::string command =
+      std::string(PYTHON3_EXECUTABLE) +
+      " -c \"import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)\" " +
+      (dir / "graph.onnx").string();
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }
 

@@ -87,8 +87,9 @@ TEST(WebnnDeviceSelection, AcceleratedFallsBackToOnnxRecordingEachReason) {
 
 TEST(WebnnDeviceSelection, LowPowerAndCpuHintsUseOnnxWithoutTryingAccelerators) {
   Machine machine(/*tensorrt_available=*/true);
-  for (const MLContextOptions& options : {MLContextOptions{true, "low-power", "", {}}, MLContextOptions{false, "default", "", {}},
-                                          MLContextOptions{true, "high-performance", "cpu", {}}}) {
+  for (const MLContextOptions& options :
+       {MLContextOptions{true, "low-power", "", {}}, MLContextOptions{false, "default", "", {}},
+        MLContextOptions{true, "high-performance", "cpu", {}}}) {
     MLContext context(machine.registry, options);
     EXPECT_EQ(context.backend().runtime, "onnx");
     EXPECT_THAT(context.backend().reason, HasSubstr("on the CPU"));
@@ -187,8 +188,9 @@ TEST(WebnnDispatch, WritesInputTensorsAndReadsOutputTensors) {
 TEST(WebnnBenchmark, ConvertedGraphRunsThroughTheCli) {
   testing::TempDir dir;
   shared_operand_graph(2.0f).to_onnx(dir / "webnn.onnx");
-  const auto result = testing::run_cli({"benchmark", "--model", (dir / "webnn.onnx").string(), "--runtimes", "onnx",
-                                        "--iterations", "20", "--warmup", "2", "--output", (dir / "results.json").string()});
+  const auto result =
+      testing::run_cli({"benchmark", "--model", (dir / "webnn.onnx").string(), "--runtimes", "onnx", "--iterations",
+                        "20", "--warmup", "2", "--output", (dir / "results.json").string()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(std::filesystem::exists(dir / "results.json"));
 }

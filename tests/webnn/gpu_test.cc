@@ -29,7 +29,8 @@ MLGraph small_cnn() {
   auto filter = b.constant({DType::kFloat32, {8, 3, 3, 3}}, random_floats({8, 3, 3, 3}, 1));
   auto bias = b.constant({DType::kFloat32, {8}}, random_floats({8}, 2));
   auto conv = b.relu(b.conv2d(image, filter, {{"padding", std::vector<int64_t>{1, 1, 1, 1}}, {"bias", bias}}));
-  auto pooled = b.max_pool2d(conv, {{"windowDimensions", std::vector<int64_t>{2, 2}}, {"strides", std::vector<int64_t>{2, 2}}});
+  auto pooled =
+      b.max_pool2d(conv, {{"windowDimensions", std::vector<int64_t>{2, 2}}, {"strides", std::vector<int64_t>{2, 2}}});
   auto flat = b.reshape(pooled, {2, 8 * 8 * 8});
   auto weights = b.constant({DType::kFloat32, {512, 10}}, random_floats({512, 10}, 3));
   auto logits = b.gemm(flat, weights);
@@ -55,7 +56,8 @@ TEST(WebnnOnGpu, AcceleratedContextMatchesTheCpu) {
     ASSERT_EQ(result.shape(), reference.shape()) << name;
     double worst = 0;
     for (int64_t i = 0; i < reference.element_count(); ++i) {
-      worst = std::max(worst, std::abs(result.value_at(i) - reference.value_at(i)) / (1e-3 + std::abs(reference.value_at(i))));
+      worst = std::max(worst,
+                       std::abs(result.value_at(i) - reference.value_at(i)) / (1e-3 + std::abs(reference.value_at(i))));
     }
     std::cout << name << ": worst relative error " << worst << "\n";
     EXPECT_LT(worst, 1e-2) << name;

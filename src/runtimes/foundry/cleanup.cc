@@ -16,8 +16,10 @@ bool node_is_dead(const Graph& graph, const Node& node, const std::vector<bool>&
 void compact_values(Graph& graph) {
   std::vector<bool> used(graph.values.size(), false);
   for (const Node& node : graph.nodes) {
-    for (int v : node.inputs) if (v >= 0) used[v] = true;
-    for (int v : node.outputs) if (v >= 0) used[v] = true;
+    for (int v : node.inputs)
+      if (v >= 0) used[v] = true;
+    for (int v : node.outputs)
+      if (v >= 0) used[v] = true;
   }
   for (int v : graph.inputs) used[v] = true;
   for (int v : graph.outputs) used[v] = true;
@@ -56,7 +58,8 @@ void remove_dead_nodes(Graph& graph) {
     const Node& node = graph.nodes[n];
     if (node_is_dead(graph, node, needed)) continue;
     keep[n] = true;
-    for (int in : node.inputs) if (in >= 0) needed[in] = true;
+    for (int in : node.inputs)
+      if (in >= 0) needed[in] = true;
   }
   std::vector<Node> kept;
   for (size_t n = 0; n < graph.nodes.size(); ++n) {

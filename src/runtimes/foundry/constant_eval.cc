@@ -65,18 +65,24 @@ const std::map<std::string, Binary>& binary_ops() {
 using Unary = std::function<double(double)>;
 const std::map<std::string, Unary>& unary_ops() {
   static const std::map<std::string, Unary> ops = {
-      {"Neg", [](double a) { return -a; }},         {"Sqrt", [](double a) { return std::sqrt(a); }},
-      {"Reciprocal", [](double a) { return 1 / a; }}, {"Relu", [](double a) { return a > 0 ? a : 0.0; }},
-      {"Abs", [](double a) { return std::fabs(a); }}, {"Floor", [](double a) { return std::floor(a); }},
-      {"Ceil", [](double a) { return std::ceil(a); }}, {"Exp", [](double a) { return std::exp(a); }},
-      {"Not", [](double a) { return a == 0 ? 1.0 : 0.0; }}, {"Sign", [](double a) { return double((a > 0) - (a < 0)); }},
+      {"Neg", [](double a) { return -a; }},
+      {"Sqrt", [](double a) { return std::sqrt(a); }},
+      {"Reciprocal", [](double a) { return 1 / a; }},
+      {"Relu", [](double a) { return a > 0 ? a : 0.0; }},
+      {"Abs", [](double a) { return std::fabs(a); }},
+      {"Floor", [](double a) { return std::floor(a); }},
+      {"Ceil", [](double a) { return std::ceil(a); }},
+      {"Exp", [](double a) { return std::exp(a); }},
+      {"Not", [](double a) { return a == 0 ? 1.0 : 0.0; }},
+      {"Sign", [](double a) { return double((a > 0) - (a < 0)); }},
       {"Round", [](double a) { return std::nearbyint(a); }},
   };
   return ops;
 }
 
 // Elementwise over broadcast inputs; `combine` folds the inputs' values at one index into one.
-void broadcast_eval(const Graph& graph, const Node& node, Tensor& out, const std::function<double(const std::vector<double>&)>& combine) {
+void broadcast_eval(const Graph& graph, const Node& node, Tensor& out,
+                    const std::function<double(const std::vector<double>&)>& combine) {
   std::vector<std::vector<double>> data;
   std::vector<std::vector<int64_t>> strides;
   for (size_t k = 0; k < node.inputs.size(); ++k) {
@@ -116,7 +122,8 @@ bool eval_gather(const Graph& graph, const Node& node, Tensor& out) {
   auto* dst = out.bytes().data();
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t index : indices) {
-      if (index < -dim || index >= dim) fail(ErrorKind::kInput, "node '{}' (Gather): index {} out of range", node.name, index);
+      if (index < -dim || index >= dim)
+        fail(ErrorKind::kInput, "node '{}' (Gather): index {} out of range", node.name, index);
       if (index < 0) index += dim;
       std::memcpy(dst, data.bytes().data() + ((o * dim + index) * inner) * element, row);
       dst += row;
@@ -135,7 +142,8 @@ bool eval_concat(const Graph& graph, const Node& node, Tensor& out) {
     for (size_t k = 0; k < node.inputs.size(); ++k) {
       const Tensor& t = input(graph, node, k);
       if (t.dtype() != out.dtype()) return false;
-      const size_t chunk = static_cast<size_t>(element_count(Shape(t.shape().begin() + axis, t.shape().end()))) * element;
+      const size_t chunk =
+          static_cast<size_t>(element_count(Shape(t.shape().begin() + axis, t.shape().end()))) * element;
       std::memcpy(dst, t.bytes().data() + o * chunk, chunk);
       dst += chunk;
     }
@@ -199,15 +207,32 @@ void from_doubles(Tensor& tensor, const std::vector<double>& values) {
   for (size_t k = 0; k < values.size(); ++k) {
     const double v = values[k];
     switch (tensor.dtype()) {
-      case DType::kFloat32: tensor.data<float>()[k] = static_cast<float>(v); break;
-      case DType::kFloat64: tensor.data<double>()[k] = v; break;
-      case DType::kFloat16: tensor.data<uint16_t>()[k] = float_to_half(static_cast<float>(v)); break;
-      case DType::kInt64: tensor.data<int64_t>()[k] = static_cast<int64_t>(v); break;
-      case DType::kInt32: tensor.data<int32_t>()[k] = static_cast<int32_t>(v); break;
-      case DType::kInt8: tensor.data<int8_t>()[k] = static_cast<int8_t>(v); break;
-      case DType::kUInt8: tensor.data<uint8_t>()[k] = static_cast<uint8_t>(v); break;
-      case DType::kBool: tensor.data<uint8_t>()[k] = v != 0 ? 1 : 0; break;
-      default: fail(ErrorKind::kInput, "constant folding: element type {} is not supported", dtype_name(tensor.dtype()));
+      case DType::kFloat32:
+        tensor.data<float>()[k] = static_cast<float>(v);
+        break;
+      case DType::kFloat64:
+        tensor.data<double>()[k] = v;
+        break;
+      case DType::kFloat16:
+        tensor.data<uint16_t>()[k] = float_to_half(static_cast<float>(v));
+        break;
+      case DType::kInt64:
+        tensor.data<int64_t>()[k] = static_cast<int64_t>(v);
+        break;
+      case DType::kInt32:
+        tensor.data<int32_t>()[k] = static_cast<int32_t>(v);
+        break;
+      case DType::kInt8:
+        tensor.data<int8_t>()[k] = static_cast<int8_t>(v);
+        break;
+      case DType::kUInt8:
+        tensor.data<uint8_t>()[k] = static_cast<uint8_t>(v);
+        break;
+      case DType::kBool:
+        tensor.data<uint8_t>()[k] = v != 0 ? 1 : 0;
+        break;
+      default:
+        fail(ErrorKind::kInput, "constant folding: element type {} is not supported", dtype_name(tensor.dtype()));
     }
   }
 }
@@ -226,7 +251,8 @@ bool evaluate_constant(const Graph& graph, const Node& node, std::vector<Tensor>
   }
   if (op == "Div") {
     const bool integral = is_integer(result.dtype());
-    broadcast_eval(graph, node, result, [&](const std::vector<double>& a) { return integral ? std::trunc(a[0] / a[1]) : a[0] / a[1]; });
+    broadcast_eval(graph, node, result,
+                   [&](const std::vector<double>& a) { return integral ? std::trunc(a[0] / a[1]) : a[0] / a[1]; });
     return true;
   }
   if (const auto it = binary_ops().find(op); it != binary_ops().end()) {
@@ -243,7 +269,8 @@ bool evaluate_constant(const Graph& graph, const Node& node, std::vector<Tensor>
   }
   if (op == "Expand") {
     const Tensor& in = input(graph, node, 0);
-    strided_gather(in, result, 0, broadcast_strides(in.shape(), logical_strides(in.shape(), Layout::kPlain), result.shape()));
+    strided_gather(in, result, 0,
+                   broadcast_strides(in.shape(), logical_strides(in.shape(), Layout::kPlain), result.shape()));
     return true;
   }
   if (op == "Gather") return eval_gather(graph, node, result);

@@ -11,7 +11,8 @@ void check_cudnn(cudnnStatus_t status, const char* what) {
 }
 
 void check_cublas(cublasStatus_t status, const char* what) {
-  if (status != CUBLAS_STATUS_SUCCESS) fail(ErrorKind::kRuntime, "cuBLASLt {}: status {}", what, static_cast<int>(status));
+  if (status != CUBLAS_STATUS_SUCCESS)
+    fail(ErrorKind::kRuntime, "cuBLASLt {}: status {}", what, static_cast<int>(status));
 }
 
 std::string dnn_versions() {
@@ -37,7 +38,8 @@ MatrixLayout::~MatrixLayout() {
 
 MatmulPreference::MatmulPreference(size_t max_workspace) {
   check_cublas(cublasLtMatmulPreferenceCreate(&pref_), "cublasLtMatmulPreferenceCreate");
-  check_cublas(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &max_workspace, sizeof(max_workspace)),
+  check_cublas(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &max_workspace,
+                                                    sizeof(max_workspace)),
                "cublasLtMatmulPreferenceSetAttribute");
 }
 MatmulPreference::~MatmulPreference() {

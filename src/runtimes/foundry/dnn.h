@@ -36,10 +36,14 @@ class Handle {
 };
 
 using CudnnHandle = Handle<cudnnHandle_t, cudnnCreate, cudnnDestroy, check_cudnn>;
-using TensorDesc = Handle<cudnnTensorDescriptor_t, cudnnCreateTensorDescriptor, cudnnDestroyTensorDescriptor, check_cudnn>;
-using FilterDesc = Handle<cudnnFilterDescriptor_t, cudnnCreateFilterDescriptor, cudnnDestroyFilterDescriptor, check_cudnn>;
-using ConvDesc = Handle<cudnnConvolutionDescriptor_t, cudnnCreateConvolutionDescriptor, cudnnDestroyConvolutionDescriptor, check_cudnn>;
-using ActivationDesc = Handle<cudnnActivationDescriptor_t, cudnnCreateActivationDescriptor, cudnnDestroyActivationDescriptor, check_cudnn>;
+using TensorDesc =
+    Handle<cudnnTensorDescriptor_t, cudnnCreateTensorDescriptor, cudnnDestroyTensorDescriptor, check_cudnn>;
+using FilterDesc =
+    Handle<cudnnFilterDescriptor_t, cudnnCreateFilterDescriptor, cudnnDestroyFilterDescriptor, check_cudnn>;
+using ConvDesc = Handle<cudnnConvolutionDescriptor_t, cudnnCreateConvolutionDescriptor,
+                        cudnnDestroyConvolutionDescriptor, check_cudnn>;
+using ActivationDesc =
+    Handle<cudnnActivationDescriptor_t, cudnnCreateActivationDescriptor, cudnnDestroyActivationDescriptor, check_cudnn>;
 using LtHandle = Handle<cublasLtHandle_t, cublasLtCreate, cublasLtDestroy, check_cublas>;
 
 // cuBLASLt descriptors take arguments on creation, so they get their own small owners.

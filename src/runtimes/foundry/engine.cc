@@ -26,7 +26,8 @@ class StepTimes {
     constexpr size_t kShown = 4;
     std::sort(slowest_.begin(), slowest_.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     nlohmann::json slowest = nlohmann::json::array();
-    for (size_t k = 0; k < std::min(kShown, slowest_.size()); ++k) slowest.push_back({{"step", slowest_[k].second}, {"ms", slowest_[k].first}});
+    for (size_t k = 0; k < std::min(kShown, slowest_.size()); ++k)
+      slowest.push_back({{"step", slowest_[k].second}, {"ms", slowest_[k].first}});
     return {{"by_op", by_op_}, {"slowest", slowest}};
   }
 
@@ -82,8 +83,10 @@ void Engine::enqueue_steps() const {
 }
 
 void Engine::launch() const {
-  if (graph_) graph_.launch(stream_.get());
-  else enqueue_steps();
+  if (graph_)
+    graph_.launch(stream_.get());
+  else
+    enqueue_steps();
 }
 
 void Engine::capture() {
@@ -125,11 +128,13 @@ void Engine::upload_weights() {
   // A loaded plan holds the block as it lies on the device: one copy. A built one uploads each constant
   // (straight from it: staging 100 MB through pinned memory costs more than it saves, once).
   if (!plan_.weight_image.empty()) {
-    cuda::check(cudaMemcpy(device, plan_.weight_image.data(), plan_.weight_image.size(), cudaMemcpyHostToDevice), "upload weights");
+    cuda::check(cudaMemcpy(device, plan_.weight_image.data(), plan_.weight_image.size(), cudaMemcpyHostToDevice),
+                "upload weights");
   }
   for (const Value& v : plan_.graph.values) {
     if (!v.constant || v.offset < 0) continue;
-    cuda::check(cudaMemcpy(device + v.offset, v.constant->bytes().data(), v.byte_size(), cudaMemcpyHostToDevice), "upload weights");
+    cuda::check(cudaMemcpy(device + v.offset, v.constant->bytes().data(), v.byte_size(), cudaMemcpyHostToDevice),
+                "upload weights");
   }
 }
 
@@ -155,7 +160,8 @@ void Engine::create_steps(const EngineOptions& options) {
     times.add(node, watch.elapsed_ms());
     step_nodes_.push_back(static_cast<int>(n));
     if (is_heavy && options.choose_kernels && options.progress) {
-      options.progress(fmt::format("[{}/{}] {} {}: fastest {}", ++heavy, heavy_total, node.op, node.name, steps_.back()->kernel()));
+      options.progress(
+          fmt::format("[{}/{}] {} {}: fastest {}", ++heavy, heavy_total, node.op, node.name, steps_.back()->kernel()));
     }
   }
   start_phases_ms_["create_steps_detail"] = times.to_json();
@@ -192,9 +198,15 @@ nlohmann::json Engine::profile(int iterations) {
     const double median = times[s].empty() ? 0.0 : times[s][times[s].size() / 2];
     total += median;
     const Node& node = plan_.graph.nodes[step_nodes_[s]];
-    layers.push_back({{"layer", node.name}, {"op", node.op}, {"fused", node.fused}, {"kernel", steps_[s]->kernel()}, {"median_ms", median}});
+    layers.push_back({{"layer", node.name},
+                      {"op", node.op},
+                      {"fused", node.fused},
+                      {"kernel", steps_[s]->kernel()},
+                      {"median_ms", median}});
   }
-  return {{"iterations", iterations}, {"layers", layers}, {"sum_of_medians_ms", total},
+  return {{"iterations", iterations},
+          {"layers", layers},
+          {"sum_of_medians_ms", total},
           {"note", "each layer timed alone between CUDA events, outside the CUDA graph"}};
 }
 

@@ -25,8 +25,10 @@ Tensor converted_tensor(const Tensor& in, DType dtype) {
   Tensor out(in.name(), dtype, in.shape());
   for (int64_t k = 0; k < in.element_count(); ++k) {
     const double v = in.value_at(k);
-    if (dtype == DType::kFloat16) out.data<uint16_t>()[k] = float_to_half(static_cast<float>(v));
-    else out.data<float>()[k] = static_cast<float>(v);
+    if (dtype == DType::kFloat16)
+      out.data<uint16_t>()[k] = float_to_half(static_cast<float>(v));
+    else
+      out.data<float>()[k] = static_cast<float>(v);
   }
   return out;
 }
@@ -56,7 +58,8 @@ Node element_copy_node(const Graph& graph, int in_id, int out_id) {
   copy.inputs = {in_id};
   copy.outputs = {out_id};
   std::vector<int64_t> identity;
-  for (size_t k = 0; k < graph.values[static_cast<size_t>(in_id)].shape.size(); ++k) identity.push_back(static_cast<int64_t>(k));
+  for (size_t k = 0; k < graph.values[static_cast<size_t>(in_id)].shape.size(); ++k)
+    identity.push_back(static_cast<int64_t>(k));
   copy.attrs["map_axis"] = identity;
   copy.attrs["start"] = std::vector<int64_t>(identity.size(), 0);
   copy.attrs["step"] = std::vector<int64_t>(identity.size(), 1);
@@ -102,8 +105,11 @@ class Formatter {
     }
     const auto key = std::make_tuple(id, layout, dtype);
     if (const auto it = conversions_.find(key); it != conversions_.end()) return it->second;
-    Value out{.name = v.name + (layout == Layout::kNhwc ? "/nhwc" : "/nchw") + (dtype == DType::kFloat16 ? "_fp16" : "_fp32"),
-              .dtype = dtype, .shape = v.shape, .layout = layout};
+    Value out{
+        .name = v.name + (layout == Layout::kNhwc ? "/nhwc" : "/nchw") + (dtype == DType::kFloat16 ? "_fp16" : "_fp32"),
+        .dtype = dtype,
+        .shape = v.shape,
+        .layout = layout};
     const int out_id = graph_.add_value(std::move(out));
     Node copy = element_copy_node(graph_, id, out_id);
     copy.fused.push_back("format conversion");
@@ -141,7 +147,10 @@ class Formatter {
     const Value& w = value(node.inputs[k]);
     Tensor t = converted_tensor(*w.constant, compute_);
     if (krsc) t = to_krsc(t);
-    Value nv{.name = w.name + (krsc ? "/krsc" : "/w"), .dtype = compute_, .shape = w.shape, .layout = krsc ? Layout::kNhwc : Layout::kPlain};
+    Value nv{.name = w.name + (krsc ? "/krsc" : "/w"),
+             .dtype = compute_,
+             .shape = w.shape,
+             .layout = krsc ? Layout::kNhwc : Layout::kPlain};
     nv.constant = std::move(t);
     node.inputs[k] = graph_.add_value(std::move(nv));
   }
@@ -174,7 +183,8 @@ class Formatter {
       require(node, 0, compute_any_layout);
       out_layout = value(node.inputs[0]).layout;
     } else if (op == "Reduce") {
-      const bool spatial = node.attr_ints("axes") == std::vector<int64_t>{2, 3} && value(node.inputs[0]).shape.size() == 4;
+      const bool spatial =
+          node.attr_ints("axes") == std::vector<int64_t>{2, 3} && value(node.inputs[0]).shape.size() == 4;
       require(node, 0, spatial ? compute_any_layout : compute_plain);
       out_layout = spatial ? value(node.inputs[0]).layout : Layout::kPlain;
     } else if (op == "Elementwise") {
@@ -197,7 +207,8 @@ class Formatter {
   }
 
   Layout first_matching_layout_of_rank4(const Node& node) {
-    for (int in : node.inputs) if (in >= 0 && !value(in).is_constant()) return value(in).layout;
+    for (int in : node.inputs)
+      if (in >= 0 && !value(in).is_constant()) return value(in).layout;
     return Layout::kPlain;
   }
 
@@ -213,7 +224,8 @@ class Formatter {
         continue;
       }
       if (!is_float(value(id).dtype)) {
-        fail(ErrorKind::kRuntime, "foundry cannot build this model: output '{}' passes a runtime {} input through", name, dtype_name(value(id).dtype));
+        fail(ErrorKind::kRuntime, "foundry cannot build this model: output '{}' passes a runtime {} input through",
+             name, dtype_name(value(id).dtype));
       }
       const bool only_copy = value(id).layout == Layout::kPlain && value(id).dtype == wanted;
       const int converted = only_copy ? force_copy(id) : convert(id, {.layout = Layout::kPlain, .dtype = wanted});
@@ -245,7 +257,8 @@ class Formatter {
   }
 
   bool is_graph_input(int id) const {
-    for (int in : graph_.inputs) if (in == id) return true;
+    for (int in : graph_.inputs)
+      if (in == id) return true;
     return false;
   }
 

@@ -37,7 +37,8 @@ class Fuser {
  private:
   // The only node that reads `value`, or -1 when several do, it is a graph output, or none does.
   int sole_consumer(int value) const {
-    for (int out : graph_.outputs) if (out == value) return -1;
+    for (int out : graph_.outputs)
+      if (out == value) return -1;
     int consumer = -1;
     for (size_t n = 0; n < graph_.nodes.size(); ++n) {
       const Node& node = graph_.nodes[n];
@@ -53,7 +54,8 @@ class Fuser {
 
   int producer(int value) const {
     for (size_t n = 0; n < graph_.nodes.size(); ++n) {
-      for (int out : graph_.nodes[n].outputs) if (out == value && !graph_.nodes[n].op.empty()) return static_cast<int>(n);
+      for (int out : graph_.nodes[n].outputs)
+        if (out == value && !graph_.nodes[n].op.empty()) return static_cast<int>(n);
     }
     return -1;
   }
@@ -69,7 +71,8 @@ class Fuser {
 
   void compact_nodes() {
     std::vector<Node> kept;
-    for (Node& node : graph_.nodes) if (!node.op.empty()) kept.push_back(std::move(node));
+    for (Node& node : graph_.nodes)
+      if (!node.op.empty()) kept.push_back(std::move(node));
     graph_.nodes = std::move(kept);
   }
 
@@ -84,7 +87,8 @@ class Fuser {
     for (size_t n = 0; n < graph_.nodes.size(); ++n) {
       Node& bn = graph_.nodes[n];
       if (bn.op != "BatchNormalization") continue;
-      const auto gamma = doubles(bn.input(1)), beta = doubles(bn.input(2)), mean = doubles(bn.input(3)), var = doubles(bn.input(4));
+      const auto gamma = doubles(bn.input(1)), beta = doubles(bn.input(2)), mean = doubles(bn.input(3)),
+                 var = doubles(bn.input(4));
       const double eps = bn.attr_float("epsilon", 1e-5f);
       std::vector<double> scale(gamma.size()), shift(gamma.size());
       for (size_t c = 0; c < gamma.size(); ++c) {
@@ -132,7 +136,8 @@ class Fuser {
     bn.inputs = {bn.inputs[0], add_constant(graph_, std::move(s)), add_constant(graph_, std::move(t))};
     bn.op = "Elementwise";
     bn.attrs.clear();
-    bn.attrs["code"] = std::vector<int64_t>{static_cast<int64_t>(EwOp::kMul), 0, 1, static_cast<int64_t>(EwOp::kAdd), -1, 2};
+    bn.attrs["code"] =
+        std::vector<int64_t>{static_cast<int64_t>(EwOp::kMul), 0, 1, static_cast<int64_t>(EwOp::kAdd), -1, 2};
     bn.attrs["params"] = std::vector<float>{0, 0, 0, 0};
     bn.fused.push_back("BatchNormalization");
   }
@@ -218,16 +223,19 @@ class Fuser {
     if (a.size() + b.size() > static_cast<size_t>(kMaxEwInstructions)) return false;
     const int first_out = second.inputs[slot];
     std::vector<int> inputs;
-    for (int in : second.inputs) if (in != first_out) inputs.push_back(in);
+    for (int in : second.inputs)
+      if (in != first_out) inputs.push_back(in);
     auto index_of = [&](int value) -> int64_t {
-      for (size_t k = 0; k < inputs.size(); ++k) if (inputs[k] == value) return static_cast<int64_t>(k);
+      for (size_t k = 0; k < inputs.size(); ++k)
+        if (inputs[k] == value) return static_cast<int64_t>(k);
       inputs.push_back(value);
       return static_cast<int64_t>(inputs.size()) - 1;
     };
     Program merged;
     for (size_t i = 0; i < a.size(); ++i) {
       int64_t ops[2] = {a.code[3 * i + 1], a.code[3 * i + 2]};
-      for (int64_t& o : ops) if (o >= 0) o = index_of(first.inputs[o]);
+      for (int64_t& o : ops)
+        if (o >= 0) o = index_of(first.inputs[o]);
       merged.code.insert(merged.code.end(), {a.code[3 * i], ops[0], ops[1]});
       merged.params.insert(merged.params.end(), {a.params[2 * i], a.params[2 * i + 1]});
     }
@@ -235,9 +243,12 @@ class Fuser {
     for (size_t i = 0; i < b.size(); ++i) {
       int64_t ops[2] = {b.code[3 * i + 1], b.code[3 * i + 2]};
       for (int64_t& o : ops) {
-        if (o >= 0 && second.inputs[o] == first_out) o = first_result;
-        else if (o >= 0) o = index_of(second.inputs[o]);
-        else o -= static_cast<int64_t>(a.size());
+        if (o >= 0 && second.inputs[o] == first_out)
+          o = first_result;
+        else if (o >= 0)
+          o = index_of(second.inputs[o]);
+        else
+          o -= static_cast<int64_t>(a.size());
       }
       merged.code.insert(merged.code.end(), {b.code[3 * i], ops[0], ops[1]});
       merged.params.insert(merged.params.end(), {b.params[2 * i], b.params[2 * i + 1]});

@@ -23,12 +23,15 @@ class GemmStep : public Step {
         bias_(node.input(2) >= 0 ? ctx.ptr(node.inputs[2]) : nullptr),
         y_(ctx.ptr(node.outputs[0])),
         relu_(node.attr_string("activation", "none") == "relu"),
-        matmul_(ctx.lt, m_, n_, k_, ctx.graph->values[node.outputs[0]].dtype == DType::kFloat16, ctx.tf32, bias_, relu_, false) {
+        matmul_(ctx.lt, m_, n_, k_, ctx.graph->values[node.outputs[0]].dtype == DType::kFloat16, ctx.tf32, bias_, relu_,
+                false) {
     if (!ctx.choose && restore_lt_algo(node, matmul_, algo_, workspace_)) return;
     choose(node, ctx);
   }
 
-  void enqueue(cudaStream_t stream, void* workspace) override { matmul_.run(algo_, x_, w_, nullptr, y_, workspace, workspace_, stream); }
+  void enqueue(cudaStream_t stream, void* workspace) override {
+    matmul_.run(algo_, x_, w_, nullptr, y_, workspace, workspace_, stream);
+  }
   size_t workspace_bytes() const override { return workspace_; }
   std::string kernel() const override { return fmt::format("{} ({}x{}x{})", matmul_.kernel_name(algo_), m_, n_, k_); }
   std::string library_kernel() const override { return matmul_.kernel_name(algo_); }
@@ -38,11 +41,13 @@ class GemmStep : public Step {
     const auto found = matmul_.candidates(std::min(kMaxGemmWorkspace, ctx.scratch_bytes), kHeuristicResults);
     std::vector<TimedCandidate> candidates;
     for (const auto& c : found) {
-      candidates.push_back({matmul_.kernel_name(c.algo), [=, this, &ctx] { matmul_.run(c.algo, x_, w_, nullptr, y_, ctx.scratch, c.workspaceSize, ctx.stream); },
-                            [=, this] {
-                              algo_ = c.algo;
-                              workspace_ = c.workspaceSize;
-                            }});
+      candidates.push_back(
+          {matmul_.kernel_name(c.algo),
+           [=, this, &ctx] { matmul_.run(c.algo, x_, w_, nullptr, y_, ctx.scratch, c.workspaceSize, ctx.stream); },
+           [=, this] {
+             algo_ = c.algo;
+             workspace_ = c.workspaceSize;
+           }});
     }
     node.attrs["candidates"] = static_cast<int64_t>(candidates.size());
     const auto record = [this, &node](double ms) {
@@ -65,6 +70,8 @@ class GemmStep : public Step {
 
 }  // namespace
 
-std::unique_ptr<Step> make_gemm_step(Node& node, const StepContext& ctx) { return std::make_unique<GemmStep>(node, ctx); }
+std::unique_ptr<Step> make_gemm_step(Node& node, const StepContext& ctx) {
+  return std::make_unique<GemmStep>(node, ctx);
+}
 
 }  // namespace inferfoundry::foundry

@@ -28,8 +28,8 @@ struct Value {
   // A weight of a loaded plan: its bytes stay in the plan's weight image (PlanFile::weight_image, at
   // `offset`) instead of being copied into `constant`.
   bool in_weight_image = false;
-  int alias_of = -1;               // shares the memory of this value (reshape-like ops)
-  int64_t offset = -1;             // byte offset in the activation arena or the weight block, once planned
+  int alias_of = -1;    // shares the memory of this value (reshape-like ops)
+  int64_t offset = -1;  // byte offset in the activation arena or the weight block, once planned
 
   bool is_constant() const { return constant.has_value() || in_weight_image; }
   size_t byte_size() const { return static_cast<size_t>(element_count(shape)) * dtype_size(dtype); }
@@ -37,8 +37,8 @@ struct Value {
 
 struct Node {
   std::string op;
-  std::string name;           // the ONNX node's name (or its first output), kept for messages and profiles
-  std::vector<int> inputs;    // value ids; -1 marks an omitted optional input
+  std::string name;         // the ONNX node's name (or its first output), kept for messages and profiles
+  std::vector<int> inputs;  // value ids; -1 marks an omitted optional input
   std::vector<int> outputs;
   std::map<std::string, AttrValue> attrs;
   std::vector<std::string> fused;  // ONNX ops folded into this node, for the build summary

@@ -80,7 +80,8 @@ double parse_kernel_reuse_tolerance(const std::string& text) {
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
   if (text.empty() || *end != '\0' || !std::isfinite(value) || value < 0 || value > 1) {
-    fail(ErrorKind::kUsage, "runtime 'foundry': option kernel-reuse={} must be a fraction from 0 to 1 (0.05 allows 5% slower)", text);
+    fail(ErrorKind::kUsage,
+         "runtime 'foundry': option kernel-reuse={} must be a fraction from 0 to 1 (0.05 allows 5% slower)", text);
   }
   return value;
 }

@@ -12,17 +12,19 @@ namespace inferfoundry::foundry {
 namespace {
 
 const std::map<std::string, EwOp>& unary_ew_ops() {
-  static const std::map<std::string, EwOp> ops = {
-      {"Relu", EwOp::kRelu}, {"Sigmoid", EwOp::kSigmoid}, {"Tanh", EwOp::kTanh}, {"Exp", EwOp::kExp},
-      {"Log", EwOp::kLog}, {"Sqrt", EwOp::kSqrt}, {"Neg", EwOp::kNeg}, {"Abs", EwOp::kAbs}, {"Erf", EwOp::kErf},
-      {"Reciprocal", EwOp::kReciprocal}, {"Softplus", EwOp::kSoftplus}, {"Sin", EwOp::kSin}, {"Cos", EwOp::kCos},
-      {"Cast", EwOp::kCopy}};
+  static const std::map<std::string, EwOp> ops = {{"Relu", EwOp::kRelu},         {"Sigmoid", EwOp::kSigmoid},
+                                                  {"Tanh", EwOp::kTanh},         {"Exp", EwOp::kExp},
+                                                  {"Log", EwOp::kLog},           {"Sqrt", EwOp::kSqrt},
+                                                  {"Neg", EwOp::kNeg},           {"Abs", EwOp::kAbs},
+                                                  {"Erf", EwOp::kErf},           {"Reciprocal", EwOp::kReciprocal},
+                                                  {"Softplus", EwOp::kSoftplus}, {"Sin", EwOp::kSin},
+                                                  {"Cos", EwOp::kCos},           {"Cast", EwOp::kCopy}};
   return ops;
 }
 
 const std::map<std::string, EwOp>& binary_ew_ops() {
   static const std::map<std::string, EwOp> ops = {
-      {"Add", EwOp::kAdd}, {"Sub", EwOp::kSub}, {"Mul", EwOp::kMul}, {"Div", EwOp::kDiv}, {"Pow", EwOp::kPow},
+      {"Add", EwOp::kAdd}, {"Sub", EwOp::kSub}, {"Mul", EwOp::kMul}, {"Div", EwOp::kDiv},  {"Pow", EwOp::kPow},
       {"Max", EwOp::kMax}, {"Min", EwOp::kMin}, {"Sum", EwOp::kAdd}, {"Mean", EwOp::kAdd}, {"PRelu", EwOp::kPRelu}};
   return ops;
 }
@@ -35,7 +37,8 @@ void set_program(Node& node, std::vector<int64_t> code, std::vector<float> param
 }
 
 float constant_scalar(const Graph& graph, int value, float fallback) {
-  if (value < 0 || !graph.values[value].is_constant() || graph.values[value].constant->element_count() < 1) return fallback;
+  if (value < 0 || !graph.values[value].is_constant() || graph.values[value].constant->element_count() < 1)
+    return fallback;
   return static_cast<float>(graph.values[value].constant->value_at(0));
 }
 
@@ -71,10 +74,13 @@ class Lowering {
       }
     }
     for (int in : node.inputs) {
-      if (runtime(in) && !is_float(value(in).dtype) && node.op != "Gather") return fmt::format(": runtime {} tensor", dtype_name(value(in).dtype));
+      if (runtime(in) && !is_float(value(in).dtype) && node.op != "Gather")
+        return fmt::format(": runtime {} tensor", dtype_name(value(in).dtype));
     }
     const std::string& op = node.op;
-    if (op == "Identity" || op == "Dropout" || op == "Flatten" || op == "Reshape" || op == "Squeeze" || op == "Unsqueeze") return lower_alias(node);
+    if (op == "Identity" || op == "Dropout" || op == "Flatten" || op == "Reshape" || op == "Squeeze" ||
+        op == "Unsqueeze")
+      return lower_alias(node);
     if (op == "Conv") return lower_conv(node);
     if (op == "BatchNormalization") return lower_batchnorm(node);
     if (op == "Gemm" || op == "MatMul") return lower_gemm(node);
@@ -90,7 +96,8 @@ class Lowering {
   }
 
   bool inputs_known(const Node& node) const {
-    for (int in : node.inputs) if (in >= 0 && value(in).dtype == DType::kUndefined) return false;
+    for (int in : node.inputs)
+      if (in >= 0 && value(in).dtype == DType::kUndefined) return false;
     return true;
   }
 
@@ -106,8 +113,10 @@ class Lowering {
     const Value& w = value(node.input(1));
     if (w.shape.size() != 4) return ": only 2-D convolutions";
     if (!w.is_constant() || (node.input(2) >= 0 && !value(node.input(2)).is_constant())) return ": runtime weights";
-    if (node.input(2) >= 0 && element_count(value(node.input(2)).shape) != w.shape[0]) fail(ErrorKind::kInput, "node '{}' (Conv): bias does not match the output channels", node.name);
-    const Window win = resolve_window(node, value(node.input(0)).shape, Shape(w.shape.begin() + 2, w.shape.end()), false);
+    if (node.input(2) >= 0 && element_count(value(node.input(2)).shape) != w.shape[0])
+      fail(ErrorKind::kInput, "node '{}' (Conv): bias does not match the output channels", node.name);
+    const Window win =
+        resolve_window(node, value(node.input(0)).shape, Shape(w.shape.begin() + 2, w.shape.end()), false);
     const int64_t group = node.attr_int("group", 1);
     node.attrs.clear();
     node.attrs["strides"] = win.strides;
@@ -118,7 +127,8 @@ class Lowering {
     if (node.input(2) < 0) {
       Tensor zeros(w.name + ".bias", w.dtype, {w.shape[0]});
       node.inputs.resize(3);
-      node.inputs[2] = graph_.add_value(Value{.name = zeros.name(), .dtype = zeros.dtype(), .shape = zeros.shape(), .constant = zeros});
+      node.inputs[2] = graph_.add_value(
+          Value{.name = zeros.name(), .dtype = zeros.dtype(), .shape = zeros.shape(), .constant = zeros});
     }
     node.inputs.resize(3);
     return "";
@@ -126,12 +136,15 @@ class Lowering {
 
   std::string lower_batchnorm(Node& node) {
     if (node.outputs.size() > 1 && (node.outputs[1] >= 0 || node.outputs.size() > 2)) {
-      for (size_t k = 1; k < node.outputs.size(); ++k) if (node.outputs[k] >= 0) return ": training outputs";
+      for (size_t k = 1; k < node.outputs.size(); ++k)
+        if (node.outputs[k] >= 0) return ": training outputs";
     }
-    for (size_t k = 1; k < 5; ++k) if (!value(node.input(k)).is_constant()) return ": runtime statistics";
+    for (size_t k = 1; k < 5; ++k)
+      if (!value(node.input(k)).is_constant()) return ": runtime statistics";
     if (value(node.input(0)).shape.size() < 2) return ": input rank < 2";
     for (size_t k = 1; k < 5; ++k) {
-      if (element_count(value(node.input(k)).shape) != value(node.input(0)).shape[1]) fail(ErrorKind::kInput, "node '{}' (BatchNormalization): parameters do not match the channels", node.name);
+      if (element_count(value(node.input(k)).shape) != value(node.input(0)).shape[1])
+        fail(ErrorKind::kInput, "node '{}' (BatchNormalization): parameters do not match the channels", node.name);
     }
     // Kept as a BatchNormalization node for the fusion pass, which folds it into a Conv or turns it into
     // a per-channel affine element-wise node.
@@ -155,9 +168,12 @@ class Lowering {
     const int64_t k = trans_b ? b.shape[1] : b.shape[0], n = trans_b ? b.shape[0] : b.shape[1];
     Tensor w(b.name + ".nk", DType::kFloat32, {n, k});
     for (int64_t r = 0; r < n; ++r) {
-      for (int64_t c = 0; c < k; ++c) w.data<float>()[r * k + c] = alpha * static_cast<float>(bt.value_at(trans_b ? r * k + c : c * n + r));
+      for (int64_t c = 0; c < k; ++c)
+        w.data<float>()[r * k + c] = alpha * static_cast<float>(bt.value_at(trans_b ? r * k + c : c * n + r));
     }
-    std::vector<int> inputs = {node.input(0), graph_.add_value(Value{.name = w.name(), .dtype = w.dtype(), .shape = w.shape(), .constant = w})};
+    std::vector<int> inputs = {
+        node.input(0),
+        graph_.add_value(Value{.name = w.name(), .dtype = w.dtype(), .shape = w.shape(), .constant = w})};
     std::string problem;
     if (is_gemm && node.input(2) >= 0) problem = gemm_bias(node, beta, n, inputs);
     if (!problem.empty()) return problem;
@@ -174,8 +190,10 @@ class Lowering {
     const int64_t count = element_count(c.shape);
     if (count != n && count != 1) return ": C must be a bias of N elements";
     Tensor bias(c.name + ".bias", DType::kFloat32, {n});
-    for (int64_t j = 0; j < n; ++j) bias.data<float>()[j] = beta * static_cast<float>(c.constant->value_at(count == 1 ? 0 : j));
-    inputs.push_back(graph_.add_value(Value{.name = bias.name(), .dtype = bias.dtype(), .shape = bias.shape(), .constant = bias}));
+    for (int64_t j = 0; j < n; ++j)
+      bias.data<float>()[j] = beta * static_cast<float>(c.constant->value_at(count == 1 ? 0 : j));
+    inputs.push_back(
+        graph_.add_value(Value{.name = bias.name(), .dtype = bias.dtype(), .shape = bias.shape(), .constant = bias}));
     return "";
   }
 
@@ -230,12 +248,14 @@ class Lowering {
   }
 
   std::string lower_reduce(Node& node) {
-    static const std::map<std::string, std::string> modes = {{"ReduceMean", "mean"}, {"ReduceSum", "sum"}, {"ReduceMax", "max"}, {"ReduceMin", "min"}};
+    static const std::map<std::string, std::string> modes = {
+        {"ReduceMean", "mean"}, {"ReduceSum", "sum"}, {"ReduceMax", "max"}, {"ReduceMin", "min"}};
     const auto mode = modes.find(node.op);
     if (mode == modes.end()) return "";
     const Shape& x = value(node.input(0)).shape;
     std::vector<int64_t> axes = node.has_attr("axes") ? node.attr_ints("axes")
-                                : node.input(1) >= 0 ? constant_ints(graph_, node.input(1), node) : std::vector<int64_t>{};
+                                : node.input(1) >= 0  ? constant_ints(graph_, node.input(1), node)
+                                                      : std::vector<int64_t>{};
     if (axes.empty()) {
       if (node.attr_int("noop_with_empty_axes", 0) != 0) return lower_alias(node);
       for (size_t k = 0; k < x.size(); ++k) axes.push_back(static_cast<int64_t>(k));
@@ -253,7 +273,8 @@ class Lowering {
   }
 
   std::string lower_concat(Node& node) {
-    const int64_t axis = normalize_axis(node, node.attr_int("axis", 0), static_cast<int64_t>(value(node.outputs[0]).shape.size()));
+    const int64_t axis =
+        normalize_axis(node, node.attr_int("axis", 0), static_cast<int64_t>(value(node.outputs[0]).shape.size()));
     node.attrs.clear();
     node.attrs["axis"] = axis;
     return "";
@@ -268,8 +289,10 @@ class Lowering {
     std::vector<int64_t> map_axis(out.size(), -1), step(out.size(), 1), start(in.size(), 0);
     if (node.op == "Transpose") {
       std::vector<int64_t> perm = node.attr_ints("perm");
-      if (perm.empty()) for (int64_t k = static_cast<int64_t>(in.size()) - 1; k >= 0; --k) perm.push_back(k);
-      for (size_t k = 0; k < out.size(); ++k) map_axis[k] = normalize_axis(node, perm[k], static_cast<int64_t>(in.size()));
+      if (perm.empty())
+        for (int64_t k = static_cast<int64_t>(in.size()) - 1; k >= 0; --k) perm.push_back(k);
+      for (size_t k = 0; k < out.size(); ++k)
+        map_axis[k] = normalize_axis(node, perm[k], static_cast<int64_t>(in.size()));
     } else if (node.op == "Slice") {
       const SliceWindow window = resolve_slice(graph_, node, in);
       for (size_t k = 0; k < out.size(); ++k) map_axis[k] = static_cast<int64_t>(k);
@@ -291,12 +314,14 @@ class Lowering {
 
   std::string lower_gather(Node& node) {
     if (!value(node.input(1)).is_constant()) return ": runtime indices";
-    if (!is_float(value(node.input(0)).dtype)) return fmt::format(": runtime {} data", dtype_name(value(node.input(0)).dtype));
+    if (!is_float(value(node.input(0)).dtype))
+      return fmt::format(": runtime {} data", dtype_name(value(node.input(0)).dtype));
     const Shape& x = value(node.input(0)).shape;
     const int64_t axis = normalize_axis(node, node.attr_int("axis", 0), static_cast<int64_t>(x.size()));
     std::vector<int64_t> indices = constant_ints(graph_, node.input(1), node);
     for (int64_t& i : indices) {
-      if (i < -x[axis] || i >= x[axis]) fail(ErrorKind::kInput, "node '{}' (Gather): index {} out of range", node.name, i);
+      if (i < -x[axis] || i >= x[axis])
+        fail(ErrorKind::kInput, "node '{}' (Gather): index {} out of range", node.name, i);
       if (i < 0) i += x[axis];
     }
     node.inputs.resize(1);
@@ -312,14 +337,20 @@ class Lowering {
     const Shape& x = value(node.input(0)).shape;
     const Shape& out = value(node.outputs[0]).shape;
     std::vector<int64_t> begins(x.size(), 0);
-    std::vector<int64_t> pads = node.input(1) >= 0 ? constant_ints(graph_, node.input(1), node) : node.attr_ints("pads");
+    std::vector<int64_t> pads =
+        node.input(1) >= 0 ? constant_ints(graph_, node.input(1), node) : node.attr_ints("pads");
     std::vector<int64_t> axes;
     if (node.input(3) >= 0) axes = constant_ints(graph_, node.input(3), node);
-    if (axes.empty()) for (size_t k = 0; k < x.size(); ++k) axes.push_back(static_cast<int64_t>(k));
-    for (size_t k = 0; k < axes.size(); ++k) begins[normalize_axis(node, axes[k], static_cast<int64_t>(x.size()))] = pads[k];
-    for (int64_t b : begins) if (b < 0) return ": negative pads";
-    for (size_t k = 0; k < x.size(); ++k) if (out[k] < x[k]) return ": negative pads";
-    const float fill = node.input(2) >= 0 ? constant_scalar(graph_, node.input(2), 0.0f) : node.attr_float("value", 0.0f);
+    if (axes.empty())
+      for (size_t k = 0; k < x.size(); ++k) axes.push_back(static_cast<int64_t>(k));
+    for (size_t k = 0; k < axes.size(); ++k)
+      begins[normalize_axis(node, axes[k], static_cast<int64_t>(x.size()))] = pads[k];
+    for (int64_t b : begins)
+      if (b < 0) return ": negative pads";
+    for (size_t k = 0; k < x.size(); ++k)
+      if (out[k] < x[k]) return ": negative pads";
+    const float fill =
+        node.input(2) >= 0 ? constant_scalar(graph_, node.input(2), 0.0f) : node.attr_float("value", 0.0f);
     node.inputs.resize(1);
     node.attrs.clear();
     node.attrs["begins"] = begins;
@@ -337,7 +368,8 @@ class Lowering {
     };
     const std::string& op = node.op;
     if (const auto it = unary_ew_ops().find(op); it != unary_ew_ops().end()) {
-      if (op == "Cast" && (!is_float(value(node.outputs[0]).dtype) || !is_float(value(node.input(0)).dtype))) return ": non-float Cast";
+      if (op == "Cast" && (!is_float(value(node.outputs[0]).dtype) || !is_float(value(node.input(0)).dtype)))
+        return ": non-float Cast";
       emit(it->second, 0, 0);
     } else if (const auto bt = binary_ew_ops().find(op); bt != binary_ew_ops().end()) {
       int64_t acc = 0;
@@ -345,9 +377,13 @@ class Lowering {
       if (node.inputs.size() == 1) emit(EwOp::kCopy, 0, 0);
       if (op == "Mean") emit(EwOp::kAffine, acc, 0, 1.0f / static_cast<float>(node.inputs.size()), 0.0f);
     } else if (op == "Clip") {
-      if ((node.input(1) >= 0 && !value(node.input(1)).is_constant()) || (node.input(2) >= 0 && !value(node.input(2)).is_constant())) return ": runtime bounds";
-      const float lo = node.has_attr("min") ? node.attr_float("min", 0) : constant_scalar(graph_, node.input(1), -3.4e38f);
-      const float hi = node.has_attr("max") ? node.attr_float("max", 0) : constant_scalar(graph_, node.input(2), 3.4e38f);
+      if ((node.input(1) >= 0 && !value(node.input(1)).is_constant()) ||
+          (node.input(2) >= 0 && !value(node.input(2)).is_constant()))
+        return ": runtime bounds";
+      const float lo =
+          node.has_attr("min") ? node.attr_float("min", 0) : constant_scalar(graph_, node.input(1), -3.4e38f);
+      const float hi =
+          node.has_attr("max") ? node.attr_float("max", 0) : constant_scalar(graph_, node.input(2), 3.4e38f);
       emit(EwOp::kClip, 0, 0, lo, hi);
       node.inputs.resize(1);
     } else if (op == "LeakyRelu") {
@@ -377,8 +413,8 @@ class Lowering {
 }  // namespace
 
 const std::vector<std::string>& foundry_ops() {
-  static const std::vector<std::string> ops = {"Alias", "Conv", "Gemm", "Pool", "Reduce", "Softmax", "Concat",
-                                               "Copy", "Gather", "Pad", "Elementwise"};
+  static const std::vector<std::string> ops = {"Alias",  "Conv", "Gemm",   "Pool", "Reduce",     "Softmax",
+                                               "Concat", "Copy", "Gather", "Pad",  "Elementwise"};
   return ops;
 }
 

@@ -8,11 +8,13 @@
 
 namespace inferfoundry::foundry {
 
-LtMatmul::LtMatmul(cublasLtHandle_t lt, int64_t m, int64_t n, int64_t k, bool half, bool tf32, const void* bias, bool relu, bool residual)
+LtMatmul::LtMatmul(cublasLtHandle_t lt, int64_t m, int64_t n, int64_t k, bool half, bool tf32, const void* bias,
+                   bool relu, bool residual)
     : lt_(lt),
       half_(half),
       residual_(residual),
-      epilogue_(bias ? (relu ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_BIAS) : (relu ? CUBLASLT_EPILOGUE_RELU : CUBLASLT_EPILOGUE_DEFAULT)),
+      epilogue_(bias ? (relu ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_BIAS)
+                     : (relu ? CUBLASLT_EPILOGUE_RELU : CUBLASLT_EPILOGUE_DEFAULT)),
       desc_(half || !tf32 ? CUBLAS_COMPUTE_32F : CUBLAS_COMPUTE_32F_FAST_TF32, CUDA_R_32F),
       a_(type(), k, n, k),
       b_(type(), k, m, k),
@@ -27,8 +29,9 @@ std::vector<cublasLtMatmulHeuristicResult_t> LtMatmul::candidates(size_t max_wor
   MatmulPreference preference(max_workspace);
   std::vector<cublasLtMatmulHeuristicResult_t> results(count);
   int returned = 0;
-  check_cublas(cublasLtMatmulAlgoGetHeuristic(lt_, desc_.get(), a_.get(), b_.get(), c_.get(), c_.get(), preference.get(), count,
-                                              results.data(), &returned), "algorithm heuristic");
+  check_cublas(cublasLtMatmulAlgoGetHeuristic(lt_, desc_.get(), a_.get(), b_.get(), c_.get(), c_.get(),
+                                              preference.get(), count, results.data(), &returned),
+               "algorithm heuristic");
   results.resize(returned);
   std::erase_if(results, [](const auto& r) { return r.state != CUBLAS_STATUS_SUCCESS; });
   return results;
@@ -36,7 +39,9 @@ std::vector<cublasLtMatmulHeuristicResult_t> LtMatmul::candidates(size_t max_wor
 
 bool LtMatmul::usable(const cublasLtMatmulAlgo_t& algo, size_t* workspace) const {
   cublasLtMatmulHeuristicResult_t check{};
-  if (cublasLtMatmulAlgoCheck(lt_, desc_.get(), a_.get(), b_.get(), c_.get(), c_.get(), &algo, &check) != CUBLAS_STATUS_SUCCESS) return false;
+  if (cublasLtMatmulAlgoCheck(lt_, desc_.get(), a_.get(), b_.get(), c_.get(), c_.get(), &algo, &check) !=
+      CUBLAS_STATUS_SUCCESS)
+    return false;
   *workspace = check.workspaceSize;
   return true;
 }
@@ -52,29 +57,37 @@ T algo_config(const cublasLtMatmulAlgo_t& algo, cublasLtMatmulAlgoConfigAttribut
 
 const char* epilogue_name(cublasLtEpilogue_t epilogue) {
   switch (epilogue) {
-    case CUBLASLT_EPILOGUE_RELU_BIAS: return "bias+relu";
-    case CUBLASLT_EPILOGUE_BIAS: return "bias";
-    case CUBLASLT_EPILOGUE_RELU: return "relu";
-    default: return "plain";
+    case CUBLASLT_EPILOGUE_RELU_BIAS:
+      return "bias+relu";
+    case CUBLASLT_EPILOGUE_BIAS:
+      return "bias";
+    case CUBLASLT_EPILOGUE_RELU:
+      return "relu";
+    default:
+      return "plain";
   }
 }
 }  // namespace
 
 std::string LtMatmul::kernel_name(const cublasLtMatmulAlgo_t& algo) const {
-  return fmt::format("cublasLt {} {}: algo {} tile {} stages {} inner {} cluster {} custom {} reduction {}", half_ ? "fp16" : "fp32",
-                     epilogue_name(epilogue_), algo_config<int32_t>(algo, CUBLASLT_ALGO_CONFIG_ID),
-                     algo_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_TILE_ID), algo_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_STAGES_ID),
+  return fmt::format("cublasLt {} {}: algo {} tile {} stages {} inner {} cluster {} custom {} reduction {}",
+                     half_ ? "fp16" : "fp32", epilogue_name(epilogue_),
+                     algo_config<int32_t>(algo, CUBLASLT_ALGO_CONFIG_ID),
+                     algo_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_TILE_ID),
+                     algo_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_STAGES_ID),
                      algo_config<uint16_t>(algo, CUBLASLT_ALGO_CONFIG_INNER_SHAPE_ID),
                      algo_config<uint16_t>(algo, CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID),
                      algo_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_CUSTOM_OPTION),
                      algo_config<uint32_t>(algo, CUBLASLT_ALGO_CONFIG_REDUCTION_SCHEME));
 }
 
-void LtMatmul::run(const cublasLtMatmulAlgo_t& algo, const void* x, const void* w, const void* residual, void* y, void* workspace,
-                   size_t workspace_bytes, cudaStream_t stream) const {
+void LtMatmul::run(const cublasLtMatmulAlgo_t& algo, const void* x, const void* w, const void* residual, void* y,
+                   void* workspace, size_t workspace_bytes, cudaStream_t stream) const {
   const float one = 1.0f, zero = 0.0f;
-  check_cublas(cublasLtMatmul(lt_, desc_.get(), &one, w, a_.get(), x, b_.get(), residual_ ? &one : &zero, residual_ ? residual : y,
-                              c_.get(), y, c_.get(), &algo, workspace, workspace_bytes, stream), "matmul");
+  check_cublas(
+      cublasLtMatmul(lt_, desc_.get(), &one, w, a_.get(), x, b_.get(), residual_ ? &one : &zero,
+                     residual_ ? residual : y, c_.get(), y, c_.get(), &algo, workspace, workspace_bytes, stream),
+      "matmul");
 }
 
 WarmLtHandle warm_cublaslt_handle(bool half, bool tf32) {

@@ -14,7 +14,8 @@ namespace inferfoundry::foundry {
 
 class LtMatmul {
  public:
-  LtMatmul(cublasLtHandle_t lt, int64_t m, int64_t n, int64_t k, bool half, bool tf32, const void* bias, bool relu, bool residual);
+  LtMatmul(cublasLtHandle_t lt, int64_t m, int64_t n, int64_t k, bool half, bool tf32, const void* bias, bool relu,
+           bool residual);
   // Up to `count` algorithms the heuristic proposes within the workspace limit.
   std::vector<cublasLtMatmulHeuristicResult_t> candidates(size_t max_workspace, int count) const;
   // Whether a recorded algorithm still fits these matrices; sets its workspace size.
@@ -22,8 +23,8 @@ class LtMatmul {
   // The library kernel `algo` launches for these types and this epilogue; layers with the same name share
   // one kernel (split count and CTA swizzle are launch parameters, so they are left out).
   std::string kernel_name(const cublasLtMatmulAlgo_t& algo) const;
-  void run(const cublasLtMatmulAlgo_t& algo, const void* x, const void* w, const void* residual, void* y, void* workspace,
-           size_t workspace_bytes, cudaStream_t stream) const;
+  void run(const cublasLtMatmulAlgo_t& algo, const void* x, const void* w, const void* residual, void* y,
+           void* workspace, size_t workspace_bytes, cudaStream_t stream) const;
 
  private:
   cudaDataType_t type() const { return half_ ? CUDA_R_16F : CUDA_R_32F; }

@@ -11,11 +11,13 @@ namespace {
 Shape resolve_shape(const TensorSpec& spec, const std::map<std::string, Shape>& shapes) {
   if (const auto it = shapes.find(spec.name); it != shapes.end()) {
     if (it->second.size() != spec.dims.size()) {
-      fail(ErrorKind::kUsage, "--shapes {}: rank {} given, the model's input has rank {}", spec.name, it->second.size(), spec.dims.size());
+      fail(ErrorKind::kUsage, "--shapes {}: rank {} given, the model's input has rank {}", spec.name, it->second.size(),
+           spec.dims.size());
     }
     for (size_t d = 0; d < spec.dims.size(); ++d) {
       if (spec.dims[d].is_fixed() && spec.dims[d].value != it->second[d]) {
-        fail(ErrorKind::kUsage, "--shapes {}: dimension {} is fixed at {} in the model", spec.name, d, spec.dims[d].value);
+        fail(ErrorKind::kUsage, "--shapes {}: dimension {} is fixed at {} in the model", spec.name, d,
+             spec.dims[d].value);
       }
     }
     return it->second;
@@ -33,18 +35,24 @@ Shape resolve_shape(const TensorSpec& spec, const std::map<std::string, Shape>& 
 
 AttrValue convert_attribute(const onnx::NodeProto& node, const onnx::AttributeProto& attr) {
   switch (attr.type()) {
-    case onnx::AttributeProto::INT: return attr.i();
-    case onnx::AttributeProto::FLOAT: return attr.f();
-    case onnx::AttributeProto::STRING: return attr.s();
-    case onnx::AttributeProto::INTS: return std::vector<int64_t>(attr.ints().begin(), attr.ints().end());
-    case onnx::AttributeProto::FLOATS: return std::vector<float>(attr.floats().begin(), attr.floats().end());
+    case onnx::AttributeProto::INT:
+      return attr.i();
+    case onnx::AttributeProto::FLOAT:
+      return attr.f();
+    case onnx::AttributeProto::STRING:
+      return attr.s();
+    case onnx::AttributeProto::INTS:
+      return std::vector<int64_t>(attr.ints().begin(), attr.ints().end());
+    case onnx::AttributeProto::FLOATS:
+      return std::vector<float>(attr.floats().begin(), attr.floats().end());
     case onnx::AttributeProto::TENSOR: {
       // ConstantOfShape's value: a one-element tensor, kept as its number and element type.
       const Tensor tensor = tensor_from_proto(attr.t());
       if (tensor.element_count() != 1) {
         fail(ErrorKind::kInput, "node '{}': tensor attribute '{}' must hold one element", node.name(), attr.name());
       }
-      return std::vector<float>{static_cast<float>(tensor.value_at(0)), static_cast<float>(static_cast<int>(tensor.dtype()))};
+      return std::vector<float>{static_cast<float>(tensor.value_at(0)),
+                                static_cast<float>(static_cast<int>(tensor.dtype()))};
     }
     default:
       // Graph-valued attributes (If, Loop, Scan) are not supported; the op check reports those nodes.
@@ -92,18 +100,23 @@ class Importer {
 
   int lookup(const std::string& name, const char* what) const {
     const auto it = by_name_.find(name);
-    if (it == by_name_.end()) fail(ErrorKind::kInput, "{} '{}' is not produced by any earlier node (graph not in topological order?)", what, name);
+    if (it == by_name_.end())
+      fail(ErrorKind::kInput, "{} '{}' is not produced by any earlier node (graph not in topological order?)", what,
+           name);
     return it->second;
   }
 
   void add_node(const onnx::NodeProto& proto) {
-    const std::string display = proto.name().empty() ? (proto.output_size() ? proto.output(0) : proto.op_type()) : proto.name();
-    if (proto.op_type() == "Constant" && (proto.domain().empty() || proto.domain() == "ai.onnx") && proto.output_size() == 1) {
+    const std::string display =
+        proto.name().empty() ? (proto.output_size() ? proto.output(0) : proto.op_type()) : proto.name();
+    if (proto.op_type() == "Constant" && (proto.domain().empty() || proto.domain() == "ai.onnx") &&
+        proto.output_size() == 1) {
       add_constant_node(proto, display);
       return;
     }
     Node node;
-    node.op = proto.domain().empty() || proto.domain() == "ai.onnx" ? proto.op_type() : proto.domain() + "::" + proto.op_type();
+    node.op = proto.domain().empty() || proto.domain() == "ai.onnx" ? proto.op_type()
+                                                                    : proto.domain() + "::" + proto.op_type();
     node.name = display;
     for (const auto& input : proto.input()) node.inputs.push_back(input.empty() ? -1 : lookup(input, "node input"));
     for (const auto& attr : proto.attribute()) node.attrs[attr.name()] = convert_attribute(proto, attr);
@@ -162,7 +175,9 @@ void check_shape_names(const Model& model, const std::map<std::string, Shape>& s
       known = known || spec.name == name;
       for (const Dim& dim : spec.dims) known = known || dim.symbol == name;
     }
-    if (!known) fail(ErrorKind::kUsage, "--shapes names '{}', which is neither an input nor a symbolic dimension of the model", name);
+    if (!known)
+      fail(ErrorKind::kUsage, "--shapes names '{}', which is neither an input nor a symbolic dimension of the model",
+           name);
   }
 }
 }  // namespace

@@ -21,7 +21,8 @@ Shape broadcast_shapes(const Node& node, const Shape& a, const Shape& b) {
     const int64_t da = k < rank - a.size() ? 1 : a[k - (rank - a.size())];
     const int64_t db = k < rank - b.size() ? 1 : b[k - (rank - b.size())];
     if (da != db && da != 1 && db != 1) {
-      fail(ErrorKind::kInput, "node '{}' ({}): shapes {} and {} do not broadcast", node.name, node.op, format_shape(a), format_shape(b));
+      fail(ErrorKind::kInput, "node '{}' ({}): shapes {} and {} do not broadcast", node.name, node.op, format_shape(a),
+           format_shape(b));
     }
     out[k] = da == 1 ? db : da;
   }
@@ -37,15 +38,17 @@ std::vector<int64_t> broadcast_strides(const Shape& in, const std::vector<int64_
 
 std::vector<int64_t> constant_ints(const Graph& graph, int value, const Node& node) {
   if (value < 0 || !graph.values[value].is_constant()) {
-    fail(ErrorKind::kInput, "node '{}' ({}): input '{}' must be a constant (or computable from shapes)", node.name, node.op,
-         value < 0 ? std::string("<missing>") : graph.values[value].name);
+    fail(ErrorKind::kInput, "node '{}' ({}): input '{}' must be a constant (or computable from shapes)", node.name,
+         node.op, value < 0 ? std::string("<missing>") : graph.values[value].name);
   }
   const Tensor& tensor = *graph.values[value].constant;
   std::vector<int64_t> ints;
   ints.reserve(tensor.element_count());
   for (int64_t k = 0; k < tensor.element_count(); ++k) {
-    if (tensor.dtype() == DType::kInt64) ints.push_back(tensor.data<int64_t>()[k]);
-    else ints.push_back(static_cast<int64_t>(tensor.value_at(k)));
+    if (tensor.dtype() == DType::kInt64)
+      ints.push_back(tensor.data<int64_t>()[k]);
+    else
+      ints.push_back(static_cast<int64_t>(tensor.value_at(k)));
   }
   return ints;
 }
@@ -95,7 +98,8 @@ SliceWindow resolve_slice(const Graph& graph, const Node& node, const Shape& in)
 Window resolve_window(const Node& node, const Shape& in, const std::vector<int64_t>& kernel, bool ceil_mode) {
   const size_t spatial = in.size() - 2;
   if (kernel.size() != spatial) {
-    fail(ErrorKind::kInput, "node '{}' ({}): kernel has {} dimensions, input has {} spatial", node.name, node.op, kernel.size(), spatial);
+    fail(ErrorKind::kInput, "node '{}' ({}): kernel has {} dimensions, input has {} spatial", node.name, node.op,
+         kernel.size(), spatial);
   }
   Window w;
   w.kernel = kernel;
@@ -103,7 +107,8 @@ Window resolve_window(const Node& node, const Shape& in, const std::vector<int64
   w.dilations = node.attr_ints("dilations", std::vector<int64_t>(spatial, 1));
   w.pads = node.attr_ints("pads", std::vector<int64_t>(2 * spatial, 0));
   if (w.strides.size() != spatial || w.dilations.size() != spatial || w.pads.size() != 2 * spatial) {
-    fail(ErrorKind::kInput, "node '{}' ({}): strides, dilations or pads do not match the input rank", node.name, node.op);
+    fail(ErrorKind::kInput, "node '{}' ({}): strides, dilations or pads do not match the input rank", node.name,
+         node.op);
   }
   const std::string auto_pad = node.attr_string("auto_pad", "NOTSET");
   w.out_spatial.resize(spatial);

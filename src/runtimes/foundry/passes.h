@@ -8,7 +8,6 @@
 
 namespace inferfoundry::foundry {
 
-
 // Removes nodes whose outputs are constants or unused, then drops values nothing refers to.
 void remove_dead_nodes(Graph& graph);
 
@@ -19,8 +18,8 @@ void lower_to_foundry_ops(Graph& graph);
 
 struct FusionStats {
   int batchnorm_folded = 0;
-  int epilogues_fused = 0;       // bias / residual / activation folded into Conv or Gemm
-  int elementwise_merged = 0;    // element-wise nodes merged into a neighbour
+  int epilogues_fused = 0;     // bias / residual / activation folded into Conv or Gemm
+  int elementwise_merged = 0;  // element-wise nodes merged into a neighbour
 };
 // BatchNorm into Conv, residual Add and activation into Conv/Gemm, element-wise chains into one node.
 FusionStats fuse(Graph& graph);

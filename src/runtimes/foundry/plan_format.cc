@@ -28,14 +28,21 @@ T get(std::string_view bytes, size_t at) {
 }
 
 json attr_to_json(const AttrValue& attr) {
-  return std::visit([](const auto& v) -> json {
-    using T = std::decay_t<decltype(v)>;
-    if constexpr (std::is_same_v<T, int64_t>) return {{"i", v}};
-    else if constexpr (std::is_same_v<T, float>) return {{"f", v}};
-    else if constexpr (std::is_same_v<T, std::string>) return {{"s", v}};
-    else if constexpr (std::is_same_v<T, std::vector<int64_t>>) return {{"is", v}};
-    else return {{"fs", v}};
-  }, attr);
+  return std::visit(
+      [](const auto& v) -> json {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, int64_t>)
+          return {{"i", v}};
+        else if constexpr (std::is_same_v<T, float>)
+          return {{"f", v}};
+        else if constexpr (std::is_same_v<T, std::string>)
+          return {{"s", v}};
+        else if constexpr (std::is_same_v<T, std::vector<int64_t>>)
+          return {{"is", v}};
+        else
+          return {{"fs", v}};
+      },
+      attr);
 }
 
 AttrValue attr_from_json(const json& j) {
@@ -54,8 +61,9 @@ json graph_to_json(const PlanFile& plan, std::string& blob) {
   blob.assign(static_cast<size_t>(plan.memory.weight_bytes), '\0');
   json values = json::array();
   for (const Value& v : graph.values) {
-    json jv = {{"name", v.name}, {"dtype", static_cast<int>(v.dtype)}, {"shape", v.shape},
-               {"layout", static_cast<int>(v.layout)}, {"alias_of", v.alias_of}, {"offset", v.offset}};
+    json jv = {{"name", v.name},         {"dtype", static_cast<int>(v.dtype)},
+               {"shape", v.shape},       {"layout", static_cast<int>(v.layout)},
+               {"alias_of", v.alias_of}, {"offset", v.offset}};
     if (v.is_constant()) {
       const std::span<const std::byte> bytes = constant_bytes(plan, v);
       const size_t at = v.offset >= 0 ? static_cast<size_t>(v.offset) : blob.size();
@@ -70,9 +78,18 @@ json graph_to_json(const PlanFile& plan, std::string& blob) {
   for (const Node& n : graph.nodes) {
     json attrs = json::object();
     for (const auto& [key, attr] : n.attrs) attrs[key] = attr_to_json(attr);
-    nodes.push_back({{"op", n.op}, {"name", n.name}, {"inputs", n.inputs}, {"outputs", n.outputs}, {"attrs", attrs}, {"fused", n.fused}});
+    nodes.push_back({{"op", n.op},
+                     {"name", n.name},
+                     {"inputs", n.inputs},
+                     {"outputs", n.outputs},
+                     {"attrs", attrs},
+                     {"fused", n.fused}});
   }
-  return {{"opset", graph.opset}, {"inputs", graph.inputs}, {"outputs", graph.outputs}, {"values", values}, {"nodes", nodes}};
+  return {{"opset", graph.opset},
+          {"inputs", graph.inputs},
+          {"outputs", graph.outputs},
+          {"values", values},
+          {"nodes", nodes}};
 }
 
 // Device weights stay in the image (in_weight_image); only constants outside it are copied.
@@ -88,7 +105,9 @@ Graph graph_from_json(const json& j, std::string_view blob, int64_t weight_bytes
     if (!dtype) fail(ErrorKind::kInput, "damaged plan: value '{}' has an invalid element type", v.name);
     v.dtype = *dtype;
     v.shape = jv.at("shape").get<Shape>();
-    for (int64_t d : v.shape) if (d < 0 || d > (int64_t{1} << 40)) fail(ErrorKind::kInput, "damaged plan: value '{}' has an invalid shape", v.name);
+    for (int64_t d : v.shape)
+      if (d < 0 || d > (int64_t{1} << 40))
+        fail(ErrorKind::kInput, "damaged plan: value '{}' has an invalid shape", v.name);
     const int layout = jv.at("layout").get<int>();
     if (layout != 0 && layout != 1) fail(ErrorKind::kInput, "damaged plan: value '{}' has an invalid layout", v.name);
     v.layout = static_cast<Layout>(layout);
@@ -126,7 +145,10 @@ Graph graph_from_json(const json& j, std::string_view blob, int64_t weight_bytes
 }
 
 json memory_to_json(const MemoryPlan& m) {
-  return {{"arena_bytes", m.arena_bytes}, {"unshared_bytes", m.unshared_bytes}, {"weight_bytes", m.weight_bytes}, {"buffers", m.buffers}};
+  return {{"arena_bytes", m.arena_bytes},
+          {"unshared_bytes", m.unshared_bytes},
+          {"weight_bytes", m.weight_bytes},
+          {"buffers", m.buffers}};
 }
 
 MemoryPlan memory_from_json(const json& j) {
@@ -142,7 +164,8 @@ MemoryPlan memory_from_json(const json& j) {
 
 std::span<const std::byte> constant_bytes(const PlanFile& plan, const Value& value) {
   if (value.constant) return value.constant->bytes();
-  if (!value.in_weight_image || value.offset < 0 || static_cast<size_t>(value.offset) + value.byte_size() > plan.weight_image.size()) {
+  if (!value.in_weight_image || value.offset < 0 ||
+      static_cast<size_t>(value.offset) + value.byte_size() > plan.weight_image.size()) {
     fail(ErrorKind::kInternal, "foundry: constant '{}' has no bytes in the plan", value.name);
   }
   return {reinterpret_cast<const std::byte*>(plan.weight_image.data()) + value.offset, value.byte_size()};
@@ -150,8 +173,10 @@ std::span<const std::byte> constant_bytes(const PlanFile& plan, const Value& val
 
 std::string serialize_plan(const PlanFile& plan) {
   std::string blob;
-  const json header = {{"fingerprint", plan.fingerprint}, {"graph", graph_to_json(plan, blob)},
-                       {"memory", memory_to_json(plan.memory)}, {"summary", plan.summary}};
+  const json header = {{"fingerprint", plan.fingerprint},
+                       {"graph", graph_to_json(plan, blob)},
+                       {"memory", memory_to_json(plan.memory)},
+                       {"summary", plan.summary}};
   const std::vector<uint8_t> cbor = json::to_cbor(header);
   std::string payload(reinterpret_cast<const char*>(cbor.data()), cbor.size());
   payload += blob;
@@ -169,12 +194,15 @@ PlanFile deserialize_plan(std::string_view bytes, bool verify_checksum, std::sha
     fail(ErrorKind::kInput, "damaged plan: not a foundry plan file (bad magic or truncated header)");
   }
   const auto version = get<uint32_t>(bytes, 8);
-  if (version != kPlanFormatVersion) fail(ErrorKind::kInput, "stale plan: format version {}, this build reads {}", version, kPlanFormatVersion);
+  if (version != kPlanFormatVersion)
+    fail(ErrorKind::kInput, "stale plan: format version {}, this build reads {}", version, kPlanFormatVersion);
   const auto header_size = get<uint64_t>(bytes, 12), blob_size = get<uint64_t>(bytes, 20);
   const size_t body = bytes.size() - kPrefix;
-  if (header_size > body || blob_size != body - header_size) fail(ErrorKind::kInput, "damaged plan: sizes do not match the file (truncated?)");
+  if (header_size > body || blob_size != body - header_size)
+    fail(ErrorKind::kInput, "damaged plan: sizes do not match the file (truncated?)");
   const std::string_view payload = bytes.substr(kPrefix);
-  if (verify_checksum && xxh128_hex(payload) != bytes.substr(kDigestAt, kDigestChars)) fail(ErrorKind::kInput, "damaged plan: checksum mismatch");
+  if (verify_checksum && xxh128_hex(payload) != bytes.substr(kDigestAt, kDigestChars))
+    fail(ErrorKind::kInput, "damaged plan: checksum mismatch");
   PlanFile plan;
   try {
     const json header = json::from_cbor(payload.substr(0, header_size));
@@ -213,7 +241,8 @@ void validate_planned_graph(const Graph& graph, const MemoryPlan& memory) {
   }
   for (int v = 0; v < count; ++v) {
     const Value& value = graph.values[v];
-    if (value.alias_of >= count || value.alias_of == v) fail(ErrorKind::kInput, "damaged plan: bad alias on '{}'", value.name);
+    if (value.alias_of >= count || value.alias_of == v)
+      fail(ErrorKind::kInput, "damaged plan: bad alias on '{}'", value.name);
     int steps = 0;
     for (int root = v; graph.values[root].alias_of >= 0; root = graph.values[root].alias_of) {
       if (++steps > count) fail(ErrorKind::kInput, "damaged plan: alias cycle at '{}'", value.name);

@@ -42,7 +42,8 @@ std::string serialize_plan(const PlanFile& plan);
 // describe a consistent graph, and "stale plan: ..." for another format version.
 // `verify_checksum` may be false when the bytes come from a store that verified its own checksum (the cache).
 // The weights stay in `bytes` when `storage` keeps them alive (a mapped file); otherwise they are copied.
-PlanFile deserialize_plan(std::string_view bytes, bool verify_checksum = true, std::shared_ptr<const void> storage = nullptr);
+PlanFile deserialize_plan(std::string_view bytes, bool verify_checksum = true,
+                          std::shared_ptr<const void> storage = nullptr);
 
 // Checks ids, shapes and offsets of a graph against its memory plan (for plans read from disk).
 void validate_planned_graph(const Graph& graph, const MemoryPlan& memory);

@@ -18,7 +18,8 @@ void parse_checked(std::string_view bytes, const nlohmann::json& fingerprint, co
   try {
     PlanFile plan = deserialize_plan(bytes, verify_checksum, std::move(storage));
     if (plan.fingerprint != fingerprint) {
-      read.warning = fmt::format("stale plan {} ({}); rebuilding", where, fingerprint_difference(plan.fingerprint, fingerprint));
+      read.warning =
+          fmt::format("stale plan {} ({}); rebuilding", where, fingerprint_difference(plan.fingerprint, fingerprint));
     } else {
       read.plan = std::move(plan);
     }
@@ -42,8 +43,9 @@ nlohmann::json plan_fingerprint(const Model& model, const RuntimeOptions& option
           {"tf32", extra("tf32", "0")},
           {"layout", extra("layout", "nhwc")},
           {"depthwise", extra("depthwise", "auto")},
-          {"kernel_reuse", options.extra.contains("kernel-reuse") ? parse_kernel_reuse_tolerance(options.extra.at("kernel-reuse"))
-                                                                  : kDefaultKernelReuseTolerance},
+          {"kernel_reuse", options.extra.contains("kernel-reuse")
+                               ? parse_kernel_reuse_tolerance(options.extra.at("kernel-reuse"))
+                               : kDefaultKernelReuseTolerance},
           {"shapes", shapes},
           {"gpu", gpu},
           {"compute_capability", compute_capability},
@@ -95,11 +97,13 @@ PlanRead read_cached_plan(const std::filesystem::path& cache_root, const nlohman
   if (!entry) return read;
   const std::string_view payload = entry->payload;
   auto storage = std::make_shared<const MappedFile>(std::move(entry->file));
-  parse_checked(payload, fingerprint, "in the cache", read, /*verify_checksum=*/false, std::move(storage));  // the cache checked its own
+  parse_checked(payload, fingerprint, "in the cache", read, /*verify_checksum=*/false,
+                std::move(storage));  // the cache checked its own
   return read;
 }
 
-void write_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint, const std::string& bytes) {
+void write_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint,
+                       const std::string& bytes) {
   Cache(cache_root).write(kCacheKind, cache_key(fingerprint), bytes);
 }
 

@@ -29,7 +29,8 @@ struct PlanRead {
 };
 PlanRead read_plan_file(const std::filesystem::path& path, const nlohmann::json& fingerprint);
 PlanRead read_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint);
-void write_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint, const std::string& bytes);
+void write_cached_plan(const std::filesystem::path& cache_root, const nlohmann::json& fingerprint,
+                       const std::string& bytes);
 
 // Differences between two fingerprints, "precision: fp16 vs fp32; gpu: ...", for stale-plan warnings.
 std::string fingerprint_difference(const nlohmann::json& have, const nlohmann::json& want);

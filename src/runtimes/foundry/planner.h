@@ -8,10 +8,10 @@ namespace inferfoundry::foundry {
 inline constexpr int64_t kPlanAlignment = 256;
 
 struct MemoryPlan {
-  int64_t arena_bytes = 0;      // one device allocation for every activation, inputs and outputs included
-  int64_t unshared_bytes = 0;   // what the activations would take without reuse, for the summary
-  int64_t weight_bytes = 0;     // one device allocation for every constant the kernels read
-  int buffers = 0;              // activation buffers placed
+  int64_t arena_bytes = 0;     // one device allocation for every activation, inputs and outputs included
+  int64_t unshared_bytes = 0;  // what the activations would take without reuse, for the summary
+  int64_t weight_bytes = 0;    // one device allocation for every constant the kernels read
+  int buffers = 0;             // activation buffers placed
 };
 
 // Places every runtime value that owns memory (aliases share their root's) in one arena: values whose

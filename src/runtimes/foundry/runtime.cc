@@ -39,17 +39,21 @@ class FoundrySession : public Session {
   FoundrySession(std::unique_ptr<Engine> engine, const Model& model, bool include_transfers, nlohmann::json details)
       : engine_(std::move(engine)), include_transfers_(include_transfers), details_(std::move(details)) {
     for (const TensorSpec& spec : model.outputs()) output_names_.push_back(spec.name);
-    for (size_t k = 0; k < engine_->plan().graph.inputs.size(); ++k) host_inputs_.emplace_back(std::max<size_t>(1, engine_->input_value(k).byte_size()));
-    for (size_t k = 0; k < engine_->plan().graph.outputs.size(); ++k) host_outputs_.emplace_back(std::max<size_t>(1, engine_->output_value(k).byte_size()));
+    for (size_t k = 0; k < engine_->plan().graph.inputs.size(); ++k)
+      host_inputs_.emplace_back(std::max<size_t>(1, engine_->input_value(k).byte_size()));
+    for (size_t k = 0; k < engine_->plan().graph.outputs.size(); ++k)
+      host_outputs_.emplace_back(std::max<size_t>(1, engine_->output_value(k).byte_size()));
   }
 
   void set_inputs(const std::vector<Tensor>& inputs) override {
-    if (inputs.size() != host_inputs_.size()) fail(ErrorKind::kInput, "foundry: {} inputs given, the plan has {}", inputs.size(), host_inputs_.size());
+    if (inputs.size() != host_inputs_.size())
+      fail(ErrorKind::kInput, "foundry: {} inputs given, the plan has {}", inputs.size(), host_inputs_.size());
     for (size_t k = 0; k < inputs.size(); ++k) {
       const Value& want = engine_->input_value(k);
       if (inputs[k].dtype() != want.dtype || inputs[k].shape() != want.shape) {
-        fail(ErrorKind::kInput, "foundry: input '{}' is {} {}, the plan was built for {} {} (rebuild with --shapes)", want.name,
-             dtype_name(inputs[k].dtype()), format_shape(inputs[k].shape()), dtype_name(want.dtype), format_shape(want.shape));
+        fail(ErrorKind::kInput, "foundry: input '{}' is {} {}, the plan was built for {} {} (rebuild with --shapes)",
+             want.name, dtype_name(inputs[k].dtype()), format_shape(inputs[k].shape()), dtype_name(want.dtype),
+             format_shape(want.shape));
       }
       std::memcpy(host_inputs_[k].get(), inputs[k].bytes().data(), inputs[k].byte_size());
     }
@@ -103,13 +107,15 @@ class FoundrySession : public Session {
   void copy_inputs() {
     for (size_t k = 0; k < host_inputs_.size(); ++k) {
       cuda::check(cudaMemcpyAsync(engine_->input_device(k), host_inputs_[k].get(), engine_->input_value(k).byte_size(),
-                                  cudaMemcpyHostToDevice, engine_->stream()), "input copy");
+                                  cudaMemcpyHostToDevice, engine_->stream()),
+                  "input copy");
     }
   }
   void copy_outputs() {
     for (size_t k = 0; k < host_outputs_.size(); ++k) {
-      cuda::check(cudaMemcpyAsync(host_outputs_[k].get(), engine_->output_device(k), engine_->output_value(k).byte_size(),
-                                  cudaMemcpyDeviceToHost, engine_->stream()), "output copy");
+      cuda::check(cudaMemcpyAsync(host_outputs_[k].get(), engine_->output_device(k),
+                                  engine_->output_value(k).byte_size(), cudaMemcpyDeviceToHost, engine_->stream()),
+                  "output copy");
     }
   }
 
@@ -128,7 +134,9 @@ class FoundryRuntime : public Runtime {
   explicit FoundryRuntime(bool fixed_fp16) : fixed_fp16_(fixed_fp16) {}
   std::string name() const override { return fixed_fp16_ ? "foundry-fp16" : "foundry"; }
   std::string description() const override {
-    return std::string("InferFoundry's own ahead-of-time engine: fused cuDNN/cuBLASLt/own CUDA kernels, static memory plan, CUDA graph") +
+    return std::string(
+               "InferFoundry's own ahead-of-time engine: fused cuDNN/cuBLASLt/own CUDA kernels, static memory plan, "
+               "CUDA graph") +
            (fixed_fp16_ ? " (always fp16)" : "");
   }
   Availability availability() const override {
@@ -142,13 +150,16 @@ class FoundryRuntime : public Runtime {
   std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& requested) const override {
     RuntimeOptions options = requested;
     if (fixed_fp16_ && options.precision == "fp32") options.precision = "fp16";
-    reject_unknown_options(options, name(), {"profile", "profile-iterations", "save-plan", "load-plan", "tf32", "layout", "progress", "depthwise",
-                                                  "kernel-reuse"});
+    reject_unknown_options(options, name(),
+                           {"profile", "profile-iterations", "save-plan", "load-plan", "tf32", "layout", "progress",
+                            "depthwise", "kernel-reuse"});
     if (options.precision != "fp32" && options.precision != "fp16") {
-      fail(ErrorKind::kUsage, "runtime 'foundry' builds fp32 or fp16 plans; --precision {} is not supported", options.precision);
+      fail(ErrorKind::kUsage, "runtime 'foundry' builds fp32 or fp16 plans; --precision {} is not supported",
+           options.precision);
     }
     const std::string layout = option(options, "layout", "nhwc");
-    if (layout != "nhwc" && layout != "nchw") fail(ErrorKind::kUsage, "runtime 'foundry': layout must be nhwc or nchw, not '{}'", layout);
+    if (layout != "nhwc" && layout != "nchw")
+      fail(ErrorKind::kUsage, "runtime 'foundry': layout must be nhwc or nchw, not '{}'", layout);
     const Availability available = availability();
     if (!available.available) fail(ErrorKind::kUnavailable, "runtime 'foundry' is unavailable: {}", available.reason);
     const auto gpu = cuda::query_gpu();
@@ -163,18 +174,23 @@ class FoundryRuntime : public Runtime {
     // cuBLASLt's first use in a process costs 0.045-0.13 s (fp32-fp16, H100), whether a heuristic query, an
     // algorithm check or a product; it waits for the context, then runs on a helper thread while this one
     // hashes the model and reads the plan (or, building, runs the graph passes).
-    std::future<WarmLtHandle> warm_lt = std::async(std::launch::async, warm_cublaslt_handle, options.precision == "fp16", flag(options, "tf32"));
-    const nlohmann::json fingerprint = plan_fingerprint(model, options, gpu->name, gpu->compute_capability(),
-                                                        fmt::format("CUDA runtime {} / {}", gpu->runtime_version, dnn_versions()));
+    std::future<WarmLtHandle> warm_lt =
+        std::async(std::launch::async, warm_cublaslt_handle, options.precision == "fp16", flag(options, "tf32"));
+    const nlohmann::json fingerprint =
+        plan_fingerprint(model, options, gpu->name, gpu->compute_capability(),
+                         fmt::format("CUDA runtime {} / {}", gpu->runtime_version, dnn_versions()));
     const std::string depthwise = option(options, "depthwise", "auto");
-    if (depthwise != "auto" && depthwise != "foundry") fail(ErrorKind::kUsage, "runtime 'foundry': depthwise must be auto or foundry, not '{}'", depthwise);
-    EngineOptions engine_options{.tf32 = flag(options, "tf32"), .own_depthwise = depthwise == "foundry",
+    if (depthwise != "auto" && depthwise != "foundry")
+      fail(ErrorKind::kUsage, "runtime 'foundry': depthwise must be auto or foundry, not '{}'", depthwise);
+    EngineOptions engine_options{.tf32 = flag(options, "tf32"),
+                                 .own_depthwise = depthwise == "foundry",
                                  .kernel_reuse_tolerance = fingerprint["kernel_reuse"].get<double>()};
     if (isatty(fileno(stderr)) || flag(options, "progress")) {
       engine_options.progress = [](const std::string& line) { fmt::print(stderr, "foundry: {}\n", line); };
     }
 
-    nlohmann::json details = {{"fingerprint", fingerprint}, {"fingerprint_ms", watch.elapsed_ms()}, {"gpu_init_ms", gpu_init_ms}};
+    nlohmann::json details = {
+        {"fingerprint", fingerprint}, {"fingerprint_ms", watch.elapsed_ms()}, {"gpu_init_ms", gpu_init_ms}};
     const Stopwatch read_watch;
     std::optional<PlanFile> plan = existing_plan(options, fingerprint, details);
     std::unique_ptr<Engine> engine;
@@ -208,7 +224,8 @@ class FoundryRuntime : public Runtime {
   }
 
  private:
-  static std::optional<PlanFile> existing_plan(const RuntimeOptions& options, const nlohmann::json& fingerprint, nlohmann::json& details) {
+  static std::optional<PlanFile> existing_plan(const RuntimeOptions& options, const nlohmann::json& fingerprint,
+                                               nlohmann::json& details) {
     PlanRead read;
     if (const std::string path = option(options, "load-plan"); !path.empty()) {
       read = read_plan_file(path, fingerprint);
@@ -227,8 +244,9 @@ class FoundryRuntime : public Runtime {
     return std::move(read.plan);
   }
 
-  static std::unique_ptr<Engine> build(const Model& model, const RuntimeOptions& options, const nlohmann::json& fingerprint,
-                                       const EngineOptions& engine_options, std::future<WarmLtHandle>& warm_lt, nlohmann::json& details) {
+  static std::unique_ptr<Engine> build(const Model& model, const RuntimeOptions& options,
+                                       const nlohmann::json& fingerprint, const EngineOptions& engine_options,
+                                       std::future<WarmLtHandle>& warm_lt, nlohmann::json& details) {
     BuildOptions build_options;
     build_options.format.fp16 = options.precision == "fp16";
     build_options.format.nhwc = option(options, "layout", "nhwc") == "nhwc";
@@ -236,7 +254,10 @@ class FoundryRuntime : public Runtime {
     const Stopwatch passes_watch;
     BuiltGraph built = build_graph(model, build_options);
     details["passes_ms"] = passes_watch.elapsed_ms();
-    PlanFile plan{.graph = std::move(built.graph), .memory = built.memory, .fingerprint = fingerprint, .summary = std::move(built.summary)};
+    PlanFile plan{.graph = std::move(built.graph),
+                  .memory = built.memory,
+                  .fingerprint = fingerprint,
+                  .summary = std::move(built.summary)};
     LtHandle lt = take_warm_handle(warm_lt, details);
     const Stopwatch choose_watch;
     auto engine = std::make_unique<Engine>(std::move(plan), engine_options, std::move(lt));

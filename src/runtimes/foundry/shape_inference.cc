@@ -11,17 +11,46 @@
 namespace inferfoundry::foundry {
 namespace {
 
-const std::set<std::string> kSameShapeOps = {
-    "Relu", "Sigmoid", "Tanh", "Exp", "Log", "Sqrt", "Neg", "Abs", "Erf", "Clip", "LeakyRelu", "HardSigmoid",
-    "HardSwish", "Elu", "Softplus", "Reciprocal", "Floor", "Ceil", "Identity", "Dropout", "Softmax", "LogSoftmax",
-    "BatchNormalization", "Sin", "Cos", "Not", "Selu", "Mish", "Gelu", "Round", "Sign"};
-const std::set<std::string> kBroadcastOps = {"Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean",
-                                             "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
-                                             "Where", "PRelu", "And", "Or"};
-const std::set<std::string> kBoolResultOps = {"Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or"};
-const std::set<std::string> kFoldOnlyOps = {"Shape", "Size", "ConstantOfShape", "Range", "Equal", "Less", "Greater",
-                                            "LessOrEqual", "GreaterOrEqual", "Where", "Not", "And", "Or", "Cast",
-                                            "Floor", "Ceil", "Round", "Sign"};
+const std::set<std::string> kSameShapeOps = {"Relu",
+                                             "Sigmoid",
+                                             "Tanh",
+                                             "Exp",
+                                             "Log",
+                                             "Sqrt",
+                                             "Neg",
+                                             "Abs",
+                                             "Erf",
+                                             "Clip",
+                                             "LeakyRelu",
+                                             "HardSigmoid",
+                                             "HardSwish",
+                                             "Elu",
+                                             "Softplus",
+                                             "Reciprocal",
+                                             "Floor",
+                                             "Ceil",
+                                             "Identity",
+                                             "Dropout",
+                                             "Softmax",
+                                             "LogSoftmax",
+                                             "BatchNormalization",
+                                             "Sin",
+                                             "Cos",
+                                             "Not",
+                                             "Selu",
+                                             "Mish",
+                                             "Gelu",
+                                             "Round",
+                                             "Sign"};
+const std::set<std::string> kBroadcastOps = {
+    "Add",   "Sub",   "Mul",   "Div",  "Pow",     "Max",         "Min",
+    "Sum",   "Mean",  "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
+    "Where", "PRelu", "And",   "Or"};
+const std::set<std::string> kBoolResultOps = {"Equal",          "Less", "Greater", "LessOrEqual",
+                                              "GreaterOrEqual", "Not",  "And",     "Or"};
+const std::set<std::string> kFoldOnlyOps = {"Shape",   "Size",        "ConstantOfShape", "Range", "Equal", "Less",
+                                            "Greater", "LessOrEqual", "GreaterOrEqual",  "Where", "Not",   "And",
+                                            "Or",      "Cast",        "Floor",           "Ceil",  "Round", "Sign"};
 
 class Inference {
  public:
@@ -54,7 +83,9 @@ class Inference {
   void set_out(const Node& node, size_t k, DType dtype, Shape shape) {
     if (k >= node.outputs.size() || node.outputs[k] < 0) return;
     for (int64_t dim : shape) {
-      if (dim < 0) fail(ErrorKind::kInput, "node '{}' ({}): inferred a negative dimension in {}", node.name, node.op, format_shape(shape));
+      if (dim < 0)
+        fail(ErrorKind::kInput, "node '{}' ({}): inferred a negative dimension in {}", node.name, node.op,
+             format_shape(shape));
     }
     Value& value = graph_.values[node.outputs[k]];
     value.dtype = dtype;
@@ -93,7 +124,8 @@ class Inference {
     } else if (op == "Gemm") {
       const Shape& a = in(node, 0).shape;
       const Shape& b = in(node, 1).shape;
-      if (a.size() != 2 || b.size() != 2) fail(ErrorKind::kInput, "node '{}' (Gemm): inputs must be matrices", node.name);
+      if (a.size() != 2 || b.size() != 2)
+        fail(ErrorKind::kInput, "node '{}' (Gemm): inputs must be matrices", node.name);
       const int64_t m = node.attr_int("transA", 0) ? a[1] : a[0];
       const int64_t ka = node.attr_int("transA", 0) ? a[0] : a[1];
       const int64_t kb = node.attr_int("transB", 0) ? b[1] : b[0];
@@ -107,7 +139,8 @@ class Inference {
       // Flatten's axis may equal the rank (everything in the outer dimension); negative counts from the rank.
       const auto rank = static_cast<int64_t>(x.size());
       int64_t axis = node.attr_int("axis", 1);
-      if (axis < -rank || axis > rank) fail(ErrorKind::kInput, "node '{}' (Flatten): axis {} is out of range for rank {}", node.name, axis, rank);
+      if (axis < -rank || axis > rank)
+        fail(ErrorKind::kInput, "node '{}' (Flatten): axis {} is out of range for rank {}", node.name, axis, rank);
       if (axis < 0) axis += rank;
       const int64_t outer = element_count(Shape(x.begin(), x.begin() + axis));
       set_out(node, 0, in(node, 0).dtype, {outer, element_count(x) / std::max<int64_t>(outer, 1)});
@@ -121,7 +154,8 @@ class Inference {
       if (perm.empty()) {
         for (int64_t k = static_cast<int64_t>(x.size()) - 1; k >= 0; --k) perm.push_back(k);
       }
-      if (perm.size() != x.size()) fail(ErrorKind::kInput, "node '{}' (Transpose): perm does not match rank", node.name);
+      if (perm.size() != x.size())
+        fail(ErrorKind::kInput, "node '{}' (Transpose): perm does not match rank", node.name);
       Shape out;
       for (int64_t p : perm) out.push_back(x[normalize_axis(node, p, static_cast<int64_t>(x.size()))]);
       set_out(node, 0, in(node, 0).dtype, out);
@@ -132,7 +166,8 @@ class Inference {
         const Shape& s = in(node, k).shape;
         if (s.size() != out.size()) fail(ErrorKind::kInput, "node '{}' (Concat): inputs differ in rank", node.name);
         for (size_t d = 0; d < s.size(); ++d) {
-          if (static_cast<int64_t>(d) != axis && s[d] != out[d]) fail(ErrorKind::kInput, "node '{}' (Concat): inputs differ off the axis", node.name);
+          if (static_cast<int64_t>(d) != axis && s[d] != out[d])
+            fail(ErrorKind::kInput, "node '{}' (Concat): inputs differ off the axis", node.name);
         }
         out[axis] += s[axis];
       }
@@ -159,7 +194,8 @@ class Inference {
       for (size_t k = 0; k < 3; ++k) {
         if (!in(node, k).is_constant() || in(node, k).constant->element_count() != 1) return false;
       }
-      const auto start = to_doubles(*in(node, 0).constant), limit = to_doubles(*in(node, 1).constant), delta = to_doubles(*in(node, 2).constant);
+      const auto start = to_doubles(*in(node, 0).constant), limit = to_doubles(*in(node, 1).constant),
+                 delta = to_doubles(*in(node, 2).constant);
       if (delta.at(0) == 0) fail(ErrorKind::kInput, "node '{}' (Range): delta is 0", node.name);
       const auto count = static_cast<int64_t>(std::max(0.0, std::ceil((limit.at(0) - start.at(0)) / delta.at(0))));
       set_out(node, 0, in(node, 0).dtype, {count});
@@ -168,7 +204,8 @@ class Inference {
     } else if (op == "Pad") {
       infer_pad(node);
     } else if (op == "Expand") {
-      set_out(node, 0, in(node, 0).dtype, broadcast_shapes(node, in(node, 0).shape, constant_ints(graph_, node.input(1), node)));
+      set_out(node, 0, in(node, 0).dtype,
+              broadcast_shapes(node, in(node, 0).shape, constant_ints(graph_, node.input(1), node)));
     } else {
       return false;
     }
@@ -178,10 +215,12 @@ class Inference {
   void infer_conv(const Node& node) {
     const Shape& x = in(node, 0).shape;
     const Shape& w = in(node, 1).shape;
-    if (x.size() < 3 || w.size() != x.size()) fail(ErrorKind::kInput, "node '{}' (Conv): input and weight ranks must match and be >= 3", node.name);
+    if (x.size() < 3 || w.size() != x.size())
+      fail(ErrorKind::kInput, "node '{}' (Conv): input and weight ranks must match and be >= 3", node.name);
     const int64_t group = node.attr_int("group", 1);
     if (group <= 0 || x[1] != w[1] * group || w[0] % group != 0) {
-      fail(ErrorKind::kInput, "node '{}' (Conv): {} input channels do not match weight {} with group {}", node.name, x[1], format_shape(w), group);
+      fail(ErrorKind::kInput, "node '{}' (Conv): {} input channels do not match weight {} with group {}", node.name,
+           x[1], format_shape(w), group);
     }
     const Window win = resolve_window(node, x, node.attr_ints("kernel_shape", Shape(w.begin() + 2, w.end())), false);
     Shape out = {x[0], w[0]};
@@ -195,7 +234,9 @@ class Inference {
     const bool a_vector = a.size() == 1, b_vector = b.size() == 1;
     if (a_vector) a.insert(a.begin(), 1);
     if (b_vector) b.push_back(1);
-    if (a.back() != b[b.size() - 2]) fail(ErrorKind::kInput, "node '{}' (MatMul): inner dimensions {} and {} differ", node.name, a.back(), b[b.size() - 2]);
+    if (a.back() != b[b.size() - 2])
+      fail(ErrorKind::kInput, "node '{}' (MatMul): inner dimensions {} and {} differ", node.name, a.back(),
+           b[b.size() - 2]);
     Shape out = broadcast_shapes(node, Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2));
     if (!a_vector) out.push_back(a[a.size() - 2]);
     if (!b_vector) out.push_back(b.back());
@@ -204,7 +245,8 @@ class Inference {
 
   void infer_reshape(const Node& node) {
     const Shape& x = in(node, 0).shape;
-    std::vector<int64_t> target = node.input(1) >= 0 ? constant_ints(graph_, node.input(1), node) : node.attr_ints("shape");
+    std::vector<int64_t> target =
+        node.input(1) >= 0 ? constant_ints(graph_, node.input(1), node) : node.attr_ints("shape");
     int64_t known = 1, infer_at = -1;
     for (size_t k = 0; k < target.size(); ++k) {
       if (target[k] == 0 && node.attr_int("allowzero", 0) == 0) {
@@ -220,7 +262,8 @@ class Inference {
     }
     if (infer_at >= 0) target[infer_at] = known == 0 ? 0 : element_count(x) / known;
     if (element_count(target) != element_count(x)) {
-      fail(ErrorKind::kInput, "node '{}' (Reshape): cannot reshape {} to {}", node.name, format_shape(x), format_shape(target));
+      fail(ErrorKind::kInput, "node '{}' (Reshape): cannot reshape {} to {}", node.name, format_shape(x),
+           format_shape(target));
     }
     set_out(node, 0, in(node, 0).dtype, target);
   }
@@ -277,21 +320,25 @@ class Inference {
     Shape out;
     for (size_t k = 0; k < x.size(); ++k) {
       const bool reduced = axes.empty() || std::find(axes.begin(), axes.end(), static_cast<int64_t>(k)) != axes.end();
-      if (!reduced) out.push_back(x[k]);
-      else if (keep) out.push_back(1);
+      if (!reduced)
+        out.push_back(x[k]);
+      else if (keep)
+        out.push_back(1);
     }
     set_out(node, 0, in(node, 0).dtype, out);
   }
 
   void infer_pad(const Node& node) {
     const Shape& x = in(node, 0).shape;
-    const std::vector<int64_t> pads = node.input(1) >= 0 ? constant_ints(graph_, node.input(1), node) : node.attr_ints("pads");
+    const std::vector<int64_t> pads =
+        node.input(1) >= 0 ? constant_ints(graph_, node.input(1), node) : node.attr_ints("pads");
     std::vector<int64_t> axes;
     if (node.input(3) >= 0) axes = constant_ints(graph_, node.input(3), node);
     if (axes.empty()) {
       for (size_t k = 0; k < x.size(); ++k) axes.push_back(static_cast<int64_t>(k));
     }
-    if (pads.size() != 2 * axes.size()) fail(ErrorKind::kInput, "node '{}' (Pad): {} pads for {} axes", node.name, pads.size(), axes.size());
+    if (pads.size() != 2 * axes.size())
+      fail(ErrorKind::kInput, "node '{}' (Pad): {} pads for {} axes", node.name, pads.size(), axes.size());
     Shape out = x;
     for (size_t k = 0; k < axes.size(); ++k) {
       const int64_t a = normalize_axis(node, axes[k], static_cast<int64_t>(x.size()));

@@ -42,7 +42,8 @@ double time_candidate(cudaStream_t stream, const std::function<void()>& enqueue,
   }
 }
 
-double choose_candidate(const StepContext& ctx, std::vector<TimedCandidate> candidates, std::function<void(double ms)> record) {
+double choose_candidate(const StepContext& ctx, std::vector<TimedCandidate> candidates,
+                        std::function<void(double ms)> record) {
   std::vector<MeasuredCandidate> measured;
   for (const auto& c : candidates) measured.push_back({c.kernel, time_candidate(ctx.stream, c.enqueue)});
   auto adopt = [candidates = std::move(candidates), record = std::move(record)](int k, double ms) {
@@ -67,7 +68,8 @@ std::vector<int> physical_order(const Value& v) {
 }
 
 void check_rank(const Node& node, size_t rank) {
-  if (rank > static_cast<size_t>(kernels::kMaxRank)) fail(ErrorKind::kRuntime, "node '{}' ({}): rank {} exceeds {}", node.name, node.op, rank, kernels::kMaxRank);
+  if (rank > static_cast<size_t>(kernels::kMaxRank))
+    fail(ErrorKind::kRuntime, "node '{}' ({}): rank {} exceeds {}", node.name, node.op, rank, kernels::kMaxRank);
 }
 
 class ElementwiseStep : public Step {
@@ -91,13 +93,14 @@ class ElementwiseStep : public Step {
     const auto code = node.attr_ints("code");
     const auto params = node.attr_floats("params");
     args_.instructions = static_cast<int>(code.size() / 3);
-    if (args_.instructions == 0 || args_.instructions > kernels::kMaxEwInstructions || params.size() != code.size() / 3 * 2 ||
-        args_.inputs > kernels::kMaxEwInputs) {
+    if (args_.instructions == 0 || args_.instructions > kernels::kMaxEwInstructions ||
+        params.size() != code.size() / 3 * 2 || args_.inputs > kernels::kMaxEwInputs) {
       fail(ErrorKind::kRuntime, "node '{}': malformed element-wise program", node.name);
     }
     for (size_t i = 0; i < code.size(); ++i) {
       const bool operand = i % 3 != 0;
-      if (operand && (code[i] >= args_.inputs || code[i] < -static_cast<int64_t>(i / 3))) fail(ErrorKind::kRuntime, "node '{}': bad operand", node.name);
+      if (operand && (code[i] >= args_.inputs || code[i] < -static_cast<int64_t>(i / 3)))
+        fail(ErrorKind::kRuntime, "node '{}': bad operand", node.name);
       args_.code[i] = static_cast<int>(code[i]);
     }
     std::copy(params.begin(), params.end(), args_.params);
@@ -112,9 +115,9 @@ class ElementwiseStep : public Step {
 };
 
 // Copy nodes: map_axis/start/step describe the read in logical terms; layouts turn them into strides.
-kernels::CopyArgs copy_args(const Value& in, const Value& out, const void* src, void* dst, const std::vector<int64_t>& map_axis,
-                            const std::vector<int64_t>& start, const std::vector<int64_t>& step, int64_t out_base,
-                            const Shape& dims) {
+kernels::CopyArgs copy_args(const Value& in, const Value& out, const void* src, void* dst,
+                            const std::vector<int64_t>& map_axis, const std::vector<int64_t>& start,
+                            const std::vector<int64_t>& step, int64_t out_base, const Shape& dims) {
   kernels::CopyArgs a;
   const auto in_strides = logical_strides(in.shape, in.layout);
   const auto out_strides = logical_strides(out.shape, out.layout);
@@ -147,7 +150,8 @@ class CopyStep : public Step {
     if (map_axis.size() != out.shape.size() || start.size() != in.shape.size() || step.size() != in.shape.size()) {
       fail(ErrorKind::kRuntime, "node '{}': malformed copy", node.name);
     }
-    for (int64_t a : map_axis) if (a >= static_cast<int64_t>(in.shape.size())) fail(ErrorKind::kRuntime, "node '{}': malformed copy", node.name);
+    for (int64_t a : map_axis)
+      if (a >= static_cast<int64_t>(in.shape.size())) fail(ErrorKind::kRuntime, "node '{}': malformed copy", node.name);
     args_ = copy_args(in, out, ctx.ptr(node.inputs[0]), ctx.ptr(node.outputs[0]), map_axis, start, step, 0, out.shape);
   }
   void enqueue(cudaStream_t stream, void*) override { kernels::strided_copy(args_, stream); }
@@ -170,8 +174,9 @@ class ConcatStep : public Step {
       const Value& in = g.values[id];
       std::vector<int64_t> identity(in.shape.size());
       for (size_t k = 0; k < identity.size(); ++k) identity[k] = static_cast<int64_t>(k);
-      parts_.push_back(copy_args(in, out, ctx.ptr(id), ctx.ptr(node.outputs[0]), identity, std::vector<int64_t>(identity.size(), 0),
-                                 std::vector<int64_t>(identity.size(), 1), at * out_strides[axis], in.shape));
+      parts_.push_back(copy_args(in, out, ctx.ptr(id), ctx.ptr(node.outputs[0]), identity,
+                                 std::vector<int64_t>(identity.size(), 0), std::vector<int64_t>(identity.size(), 1),
+                                 at * out_strides[axis], in.shape));
       at += in.shape[axis];
     }
   }
@@ -189,16 +194,33 @@ class PoolStep : public Step {
   PoolStep(const Node& node, const StepContext& ctx) {
     const Value& in = ctx.graph->values[node.inputs[0]];
     const Value& out = ctx.graph->values[node.outputs[0]];
-    const auto k = node.attr_ints("kernel"), s = node.attr_ints("strides"), d = node.attr_ints("dilations"), p = node.attr_ints("pads");
+    const auto k = node.attr_ints("kernel"), s = node.attr_ints("strides"), d = node.attr_ints("dilations"),
+               p = node.attr_ints("pads");
     if (k.size() != 2 || s.size() != 2 || d.size() != 2 || p.size() != 4 || in.layout != out.layout) {
       fail(ErrorKind::kRuntime, "node '{}': malformed pooling", node.name);
     }
-    a_ = {.in = ctx.ptr(node.inputs[0]), .out = ctx.ptr(node.outputs[0]), .half = is_half(out), .nhwc = out.layout == Layout::kNhwc,
-          .max = node.attr_string("mode", "max") == "max", .count_include_pad = node.attr_int("count_include_pad", 0) != 0,
-          .n = in.shape[0], .c = in.shape[1], .h = in.shape[2], .w = in.shape[3], .oh = out.shape[2], .ow = out.shape[3],
-          .kh = static_cast<int>(k[0]), .kw = static_cast<int>(k[1]), .sh = static_cast<int>(s[0]), .sw = static_cast<int>(s[1]),
-          .ph = static_cast<int>(p[0]), .pw = static_cast<int>(p[1]), .pb = static_cast<int>(p[2]), .pr = static_cast<int>(p[3]),
-          .dh = static_cast<int>(d[0]), .dw = static_cast<int>(d[1])};
+    a_ = {.in = ctx.ptr(node.inputs[0]),
+          .out = ctx.ptr(node.outputs[0]),
+          .half = is_half(out),
+          .nhwc = out.layout == Layout::kNhwc,
+          .max = node.attr_string("mode", "max") == "max",
+          .count_include_pad = node.attr_int("count_include_pad", 0) != 0,
+          .n = in.shape[0],
+          .c = in.shape[1],
+          .h = in.shape[2],
+          .w = in.shape[3],
+          .oh = out.shape[2],
+          .ow = out.shape[3],
+          .kh = static_cast<int>(k[0]),
+          .kw = static_cast<int>(k[1]),
+          .sh = static_cast<int>(s[0]),
+          .sw = static_cast<int>(s[1]),
+          .ph = static_cast<int>(p[0]),
+          .pw = static_cast<int>(p[1]),
+          .pb = static_cast<int>(p[2]),
+          .pr = static_cast<int>(p[3]),
+          .dh = static_cast<int>(d[0]),
+          .dw = static_cast<int>(d[1])};
   }
   void enqueue(cudaStream_t stream, void*) override { kernels::pool2d(a_, stream); }
   std::string kernel() const override { return a_.max ? "foundry maxpool2d" : "foundry avgpool2d"; }
@@ -214,9 +236,11 @@ class ReduceStep : public Step {
     const auto axes = node.attr_ints("axes");
     const std::string mode = node.attr_string("mode", "mean");
     mode_ = mode == "mean" ? 0 : mode == "sum" ? 1 : mode == "max" ? 2 : 3;
-    if (axes.empty() || axes.front() < 0 || axes.back() >= static_cast<int64_t>(in.shape.size())) fail(ErrorKind::kRuntime, "node '{}': malformed reduce", node.name);
+    if (axes.empty() || axes.front() < 0 || axes.back() >= static_cast<int64_t>(in.shape.size()))
+      fail(ErrorKind::kRuntime, "node '{}': malformed reduce", node.name);
     if (in.layout == Layout::kNhwc && in.shape.size() == 4) {
-      if (axes != std::vector<int64_t>{2, 3}) fail(ErrorKind::kRuntime, "node '{}': channels-last reduce must be spatial", node.name);
+      if (axes != std::vector<int64_t>{2, 3})
+        fail(ErrorKind::kRuntime, "node '{}': channels-last reduce must be spatial", node.name);
       outer_ = in.shape[0];
       extent_ = in.shape[2] * in.shape[3];
       inner_ = in.shape[1];
@@ -229,7 +253,9 @@ class ReduceStep : public Step {
     out_ = ctx.ptr(node.outputs[0]);
     half_ = is_half(in);
   }
-  void enqueue(cudaStream_t stream, void*) override { kernels::reduce(in_, out_, outer_, extent_, inner_, mode_, half_, stream); }
+  void enqueue(cudaStream_t stream, void*) override {
+    kernels::reduce(in_, out_, outer_, extent_, inner_, mode_, half_, stream);
+  }
   std::string kernel() const override { return "foundry reduce"; }
 
  private:
@@ -243,11 +269,19 @@ class ReduceStep : public Step {
 class SoftmaxStep : public Step {
  public:
   SoftmaxStep(const Node& node, const StepContext& ctx)
-      : in_(ctx.ptr(node.inputs[0])), out_(ctx.ptr(node.outputs[0])), outer_(node.attr_int("outer", 1)), dim_(node.attr_int("dim", 1)),
-        inner_(node.attr_int("inner", 1)), log_(node.attr_int("log", 0) != 0), half_(is_half(ctx.graph->values[node.outputs[0]])) {
-    if (outer_ * dim_ * inner_ != element_count(ctx.graph->values[node.outputs[0]].shape)) fail(ErrorKind::kRuntime, "node '{}': malformed softmax", node.name);
+      : in_(ctx.ptr(node.inputs[0])),
+        out_(ctx.ptr(node.outputs[0])),
+        outer_(node.attr_int("outer", 1)),
+        dim_(node.attr_int("dim", 1)),
+        inner_(node.attr_int("inner", 1)),
+        log_(node.attr_int("log", 0) != 0),
+        half_(is_half(ctx.graph->values[node.outputs[0]])) {
+    if (outer_ * dim_ * inner_ != element_count(ctx.graph->values[node.outputs[0]].shape))
+      fail(ErrorKind::kRuntime, "node '{}': malformed softmax", node.name);
   }
-  void enqueue(cudaStream_t stream, void*) override { kernels::softmax(in_, out_, outer_, dim_, inner_, log_, half_, stream); }
+  void enqueue(cudaStream_t stream, void*) override {
+    kernels::softmax(in_, out_, outer_, dim_, inner_, log_, half_, stream);
+  }
   std::string kernel() const override { return "foundry softmax"; }
 
  private:
@@ -263,20 +297,24 @@ class GatherStep : public Step {
     const Value& in = ctx.graph->values[node.inputs[0]];
     const int64_t axis = node.attr_int("axis", 0);
     const auto indices = node.attr_ints("indices");
-    if (axis < 0 || axis >= static_cast<int64_t>(in.shape.size())) fail(ErrorKind::kRuntime, "node '{}': malformed gather", node.name);
-    for (int64_t i : indices) if (i < 0 || i >= in.shape[axis]) fail(ErrorKind::kRuntime, "node '{}': gather index out of range", node.name);
+    if (axis < 0 || axis >= static_cast<int64_t>(in.shape.size()))
+      fail(ErrorKind::kRuntime, "node '{}': malformed gather", node.name);
+    for (int64_t i : indices)
+      if (i < 0 || i >= in.shape[axis]) fail(ErrorKind::kRuntime, "node '{}': gather index out of range", node.name);
     outer_ = element_count(Shape(in.shape.begin(), in.shape.begin() + axis));
     dim_ = in.shape[axis];
     inner_ = element_count(Shape(in.shape.begin() + axis + 1, in.shape.end()));
     count_ = static_cast<int64_t>(indices.size());
     indices_ = cuda::DeviceBuffer(std::max<size_t>(1, indices.size()) * sizeof(int64_t));
-    cuda::check(cudaMemcpy(indices_.get(), indices.data(), indices.size() * sizeof(int64_t), cudaMemcpyHostToDevice), "gather indices");
+    cuda::check(cudaMemcpy(indices_.get(), indices.data(), indices.size() * sizeof(int64_t), cudaMemcpyHostToDevice),
+                "gather indices");
     in_ = ctx.ptr(node.inputs[0]);
     out_ = ctx.ptr(node.outputs[0]);
     half_ = is_half(in);
   }
   void enqueue(cudaStream_t stream, void*) override {
-    kernels::gather(in_, out_, static_cast<const int64_t*>(indices_.get()), outer_, count_, dim_, inner_, half_, stream);
+    kernels::gather(in_, out_, static_cast<const int64_t*>(indices_.get()), outer_, count_, dim_, inner_, half_,
+                    stream);
   }
   std::string kernel() const override { return "foundry gather"; }
 
@@ -326,8 +364,10 @@ class AliasStep : public Step {
 std::unique_ptr<Step> make_step(Node& node, const StepContext& ctx) {
   const std::string& op = node.op;
   const size_t want_inputs = op == "Conv" ? 3 : op == "Gemm" ? 2 : 1;
-  if (node.inputs.size() < want_inputs || node.outputs.empty() || node.outputs[0] < 0) fail(ErrorKind::kRuntime, "node '{}' ({}): malformed", node.name, op);
-  for (int in : node.inputs) if (in < 0 && op != "Conv") fail(ErrorKind::kRuntime, "node '{}' ({}): missing input", node.name, op);
+  if (node.inputs.size() < want_inputs || node.outputs.empty() || node.outputs[0] < 0)
+    fail(ErrorKind::kRuntime, "node '{}' ({}): malformed", node.name, op);
+  for (int in : node.inputs)
+    if (in < 0 && op != "Conv") fail(ErrorKind::kRuntime, "node '{}' ({}): missing input", node.name, op);
   if (op == "Conv") return make_conv_step(node, ctx);
   if (op == "Gemm") return make_gemm_step(node, ctx);
   if (op == "Elementwise") return std::make_unique<ElementwiseStep>(node, ctx);

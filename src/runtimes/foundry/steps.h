@@ -22,14 +22,14 @@ struct StepContext {
   std::function<cudnnHandle_t()> cudnn;  // created on first use
   cublasLtHandle_t lt = nullptr;
   cudaStream_t stream = nullptr;
-  void* scratch = nullptr;        // workspace while choosing kernels
+  void* scratch = nullptr;  // workspace while choosing kernels
   size_t scratch_bytes = 0;
-  bool tf32 = false;              // fp32 convolutions and matmuls may use TF32 tensor cores
-  bool choose = true;             // time candidates (else the node's recorded choice is used)
-  bool own_depthwise = false;     // depthwise convolutions always on foundry's kernel (testing)
+  bool tf32 = false;                 // fp32 convolutions and matmuls may use TF32 tensor cores
+  bool choose = true;                // time candidates (else the node's recorded choice is used)
+  bool own_depthwise = false;        // depthwise convolutions always on foundry's kernel (testing)
   KernelChooser* chooser = nullptr;  // set while choosing: prefers kernels the plan already uses
 
-  void* ptr(int value) const;     // device address of a value (through aliases)
+  void* ptr(int value) const;  // device address of a value (through aliases)
 };
 
 class Step {
@@ -65,6 +65,7 @@ struct TimedCandidate {
 // Times every candidate and hands them to ctx.chooser, which adopts the fastest now and may switch the step
 // to another when it settles the plan's kernels; `record(ms)` runs after every adoption (to write the choice
 // into the node). Returns the fastest time, or a negative value when no candidate ran.
-double choose_candidate(const StepContext& ctx, std::vector<TimedCandidate> candidates, std::function<void(double ms)> record);
+double choose_candidate(const StepContext& ctx, std::vector<TimedCandidate> candidates,
+                        std::function<void(double ms)> record);
 
 }  // namespace inferfoundry::foundry

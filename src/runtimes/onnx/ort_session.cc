@@ -123,7 +123,8 @@ RunTiming HostSession::run() {
 
 std::vector<Tensor> HostSession::outputs() {
   std::vector<Tensor> tensors;
-  for (size_t i = 0; i < output_values_.size(); ++i) tensors.push_back(tensor_from_value(output_names_[i], output_values_[i]));
+  for (size_t i = 0; i < output_values_.size(); ++i)
+    tensors.push_back(tensor_from_value(output_names_[i], output_values_[i]));
   return tensors;
 }
 

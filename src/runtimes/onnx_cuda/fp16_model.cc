@@ -20,8 +20,8 @@ namespace {
 constexpr std::string_view kRecordFile = "conversion.json";  // written last: its presence marks a complete entry
 
 nlohmann::json report_json(const Fp16Report& report) {
-  return {{"initializers", report.initializers},         {"constants", report.constants},
-          {"casts_retargeted", report.casts_retargeted}, {"io_casts", report.io_casts},
+  return {{"initializers", report.initializers},           {"constants", report.constants},
+          {"casts_retargeted", report.casts_retargeted},   {"io_casts", report.io_casts},
           {"float_only_inputs", report.float_only_inputs}, {"clamped_values", report.clamped_values}};
 }
 
@@ -102,8 +102,11 @@ Fp16Model prepare_fp16_model(const Model& model, const fs::path& cache_dir, cons
     result.temporary = std::make_shared<TemporaryFolder>("inferfoundry-fp16-");
     const nlohmann::json record = convert_into(model, result.temporary->path(), options.external);
     result.model = Model::load(result.temporary->path() / kFp16ModelFile);
-    where.update({{"storage", "temporary folder"}, {"cache", "off"}, {"path", result.model->path()->string()},
-                  {"conversion_ms", record["conversion_ms"]}, {"external_data_bytes", record["external_data_bytes"]}});
+    where.update({{"storage", "temporary folder"},
+                  {"cache", "off"},
+                  {"path", result.model->path()->string()},
+                  {"conversion_ms", record["conversion_ms"]},
+                  {"external_data_bytes", record["external_data_bytes"]}});
     result.details = {{"fp16_conversion", record["fp16_conversion"]}, {"fp16_model", where}};
     return result;
   }
@@ -146,7 +149,8 @@ Fp16Model prepare_fp16_model(const Model& model, const fs::path& cache_dir, cons
     result.model = Model::load(entry / kFp16ModelFile);
     where.update({{"cache", "miss"}, {"conversion_ms", (*record)["conversion_ms"]}});
   }
-  where.update({{"storage", "cache"}, {"path", result.model->path()->string()},
+  where.update({{"storage", "cache"},
+                {"path", result.model->path()->string()},
                 {"external_data_bytes", (*record)["external_data_bytes"]}});
   result.details = {{"fp16_conversion", (*record)["fp16_conversion"]}, {"fp16_model", where}};
   return result;

@@ -30,9 +30,11 @@ class OnnxCudaRuntime : public Runtime {
       fail(ErrorKind::kUsage, "runtime '{}' supports --precision fp32 or fp16, not {}", name(), options.precision);
     }
     const std::string precision = fixed_fp16_ ? "fp16" : options.precision;
-    if (const auto available = availability(); !available.available) fail(ErrorKind::kUnavailable, "onnx-cuda: {}", available.reason);
+    if (const auto available = availability(); !available.available)
+      fail(ErrorKind::kUnavailable, "onnx-cuda: {}", available.reason);
 
-    nlohmann::json details = {{"execution_provider", "CUDAExecutionProvider"}, {"precision", precision},
+    nlohmann::json details = {{"execution_provider", "CUDAExecutionProvider"},
+                              {"precision", precision},
                               {"use_tf32", options.extra.count("use_tf32") ? options.extra.at("use_tf32") : "0"}};
     // fp16: small models are converted in memory; those whose float16 form nears protobuf's 2 GiB limit are
     // written with external data into the cache folder (reused by later runs) or a temporary folder, and
@@ -63,7 +65,8 @@ class OnnxCudaRuntime : public Runtime {
     setup.device_memory_before = memory_before;
     setup.details = std::move(details);
     setup.keep_alive = converted.temporary;
-    return std::make_unique<ort::DeviceSession>(std::move(env), std::move(stream), std::move(session), std::move(setup));
+    return std::make_unique<ort::DeviceSession>(std::move(env), std::move(stream), std::move(session),
+                                                std::move(setup));
   }
 
  private:

@@ -39,7 +39,8 @@ Availability provider_library_availability(std::string_view library_file, std::s
   const std::filesystem::path library = folder / std::string(library_file);
   std::error_code ec;
   if (!std::filesystem::exists(library, ec)) {
-    return {false, fmt::format("{} is not beside libonnxruntime.so.1 in {} ({})", library_file, folder.string(), how_to_get)};
+    return {false,
+            fmt::format("{} is not beside libonnxruntime.so.1 in {} ({})", library_file, folder.string(), how_to_get)};
   }
   // Its dependencies (cuDNN, cuBLAS) are not probed with dlopen here: loading and unloading the CUDA provider
   // outside ORT made the process crash on the GPU machine (2026-11-21). When one is missing, ORT names it
@@ -51,7 +52,8 @@ namespace {
 std::vector<Ort::ConstEpDevice> gpu_devices_of(const Ort::Env& env, std::string_view provider_name) {
   std::vector<Ort::ConstEpDevice> devices;
   for (const auto& device : env.GetEpDevices()) {
-    if (provider_name == device.EpName() && device.Device().Type() == OrtHardwareDeviceType_GPU) devices.push_back(device);
+    if (provider_name == device.EpName() && device.Device().Type() == OrtHardwareDeviceType_GPU)
+      devices.push_back(device);
   }
   return devices;
 }
@@ -190,7 +192,8 @@ std::vector<Tensor> DeviceSession::outputs() {
   }
   std::vector<Tensor> tensors = host_outputs_;
   for (size_t i = 0; i < tensors.size(); ++i) {
-    if (tensors[i].byte_size() > 0) std::memcpy(tensors[i].bytes().data(), pinned_outputs_[i].get(), tensors[i].byte_size());
+    if (tensors[i].byte_size() > 0)
+      std::memcpy(tensors[i].bytes().data(), pinned_outputs_[i].get(), tensors[i].byte_size());
   }
   note_memory_use();
   return tensors;

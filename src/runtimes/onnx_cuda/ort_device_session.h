@@ -75,8 +75,8 @@ class DeviceSession : public Session {
   std::vector<cuda::PinnedBuffer> pinned_inputs_;  // only with include_transfers
   std::vector<cuda::DeviceBuffer> device_inputs_;
   std::vector<Ort::Value> input_values_;
-  std::vector<Ort::Value> device_outputs_;         // of the last run
-  std::vector<Tensor> host_outputs_;               // filled by copy_outputs_to_host
+  std::vector<Ort::Value> device_outputs_;  // of the last run
+  std::vector<Tensor> host_outputs_;        // filled by copy_outputs_to_host
   std::vector<cuda::PinnedBuffer> pinned_outputs_;
   cuda::Event start_, inputs_copied_, computed_, outputs_copied_;
   bool ran_once_ = false;

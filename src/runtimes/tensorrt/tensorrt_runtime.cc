@@ -20,7 +20,8 @@ namespace {
 
 constexpr const char* kTensorRtLibrary = "libnvinfer.so.10";
 constexpr std::string_view kProviderLibrary = "libonnxruntime_providers_tensorrt.so";
-constexpr std::string_view kHowToGetProvider = "get it with scripts/setup.sh --gpu, or scripts/fetch_onnxruntime.sh DEST --gpu";
+constexpr std::string_view kHowToGetProvider =
+    "get it with scripts/setup.sh --gpu, or scripts/fetch_onnxruntime.sh DEST --gpu";
 
 // TensorRT's library loaded for as long as this object lives.
 class TensorRtLibrary {
@@ -36,11 +37,12 @@ class TensorRtLibrary {
 
   Availability availability() const {
     if (handle_) return {true, ""};
-    return {false, fmt::format("TensorRT 10 is not installed: {} cannot be loaded ({}); install TensorRT 10 for CUDA 13 "
-                               "(NVIDIA's CUDA apt repository: apt-get install libnvinfer10 libnvinfer-plugin10 "
-                               "libnvonnxparsers10; or unpack NVIDIA's TensorRT archive and add its lib/ folder to "
-                               "LD_LIBRARY_PATH)",
-                               kTensorRtLibrary, error_)};
+    return {false,
+            fmt::format("TensorRT 10 is not installed: {} cannot be loaded ({}); install TensorRT 10 for CUDA 13 "
+                        "(NVIDIA's CUDA apt repository: apt-get install libnvinfer10 libnvinfer-plugin10 "
+                        "libnvonnxparsers10; or unpack NVIDIA's TensorRT archive and add its lib/ folder to "
+                        "LD_LIBRARY_PATH)",
+                        kTensorRtLibrary, error_)};
   }
   // "10.9.0" from getInferLibVersion() (major * 10000 + minor * 100 + patch).
   std::string version() const {
@@ -68,7 +70,8 @@ bool has_engine_files(const std::filesystem::path& dir) {
 void remove_engine_files(const std::filesystem::path& dir) {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".engine" || entry.path().extension() == ".profile") std::filesystem::remove(entry.path(), ec);
+    if (entry.path().extension() == ".engine" || entry.path().extension() == ".profile")
+      std::filesystem::remove(entry.path(), ec);
   }
 }
 
@@ -105,7 +108,8 @@ class TensorRtRuntime : public Runtime {
 
   std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& options) const override {
     const tensorrt::TensorRtSettings settings = tensorrt::resolve_settings(model, options);
-    if (const auto available = availability(); !available.available) fail(ErrorKind::kUnavailable, "tensorrt: {}", available.reason);
+    if (const auto available = availability(); !available.available)
+      fail(ErrorKind::kUnavailable, "tensorrt: {}", available.reason);
 
     const CacheFolders folders = cache_folders(model, options, settings);
     const bool cache_hit = !folders.engine_dir.empty() && has_engine_files(folders.engine_dir);
@@ -123,7 +127,9 @@ class TensorRtRuntime : public Runtime {
         {"precision", settings.precision},
         {"cuda_graph", settings.cuda_graph},
         {"shape_profile", settings.profile.empty() ? nlohmann::json(nullptr)
-                                                   : nlohmann::json{{"min", settings.profile.min}, {"opt", settings.profile.opt}, {"max", settings.profile.max}}},
+                                                   : nlohmann::json{{"min", settings.profile.min},
+                                                                    {"opt", settings.profile.opt},
+                                                                    {"max", settings.profile.max}}},
         {"nodes_by_provider", nodes},
         {"nodes_in_tensorrt", nodes.is_object() ? nodes.value("TensorrtExecutionProvider", 0) : 0},
         {"nodes_fallback", count_other_nodes(nodes, "TensorrtExecutionProvider")},
@@ -137,7 +143,8 @@ class TensorRtRuntime : public Runtime {
     setup.device_memory_before = memory_before;
     setup.details = std::move(details);
     setup.after_first_run = [lock = folders.lock]() mutable { lock.reset(); };
-    return std::make_unique<ort::DeviceSession>(std::move(env), std::move(stream), std::move(session), std::move(setup));
+    return std::make_unique<ort::DeviceSession>(std::move(env), std::move(stream), std::move(session),
+                                                std::move(setup));
   }
 
  private:
@@ -177,8 +184,9 @@ class TensorRtRuntime : public Runtime {
     }
   }
 
-  static Ort::SessionOptions session_options(Ort::Env& env, const RuntimeOptions& options, const tensorrt::TensorRtSettings& settings,
-                                             const CacheFolders& folders, cudaStream_t stream) {
+  static Ort::SessionOptions session_options(Ort::Env& env, const RuntimeOptions& options,
+                                             const tensorrt::TensorRtSettings& settings, const CacheFolders& folders,
+                                             cudaStream_t stream) {
     Ort::SessionOptions session_options = ort::base_session_options(options);
     ort::record_provider_assignment(session_options);
     ort::append_gpu_provider(env, session_options, kProviderLibrary, "TensorrtExecutionProvider",

@@ -20,10 +20,12 @@ bool parse_switch(const RuntimeOptions& options, const std::string& key, bool fa
 
 // One shape per model input: given by name, else from symbolic dimensions, else 1 for what nothing fixes
 // (the size synthetic inputs use). Names that are neither inputs nor symbols are Error(kUsage).
-std::map<std::string, Shape> full_shapes(const Model& model, const std::map<std::string, Shape>& given, const char* flag) {
+std::map<std::string, Shape> full_shapes(const Model& model, const std::map<std::string, Shape>& given,
+                                         const char* flag) {
   std::map<std::string, int64_t> symbols;
   for (const auto& [name, shape] : given) {
-    const bool is_input = std::any_of(model.inputs().begin(), model.inputs().end(), [&](const TensorSpec& s) { return s.name == name; });
+    const bool is_input =
+        std::any_of(model.inputs().begin(), model.inputs().end(), [&](const TensorSpec& s) { return s.name == name; });
     if (is_input) continue;
     const bool is_symbol = std::any_of(model.inputs().begin(), model.inputs().end(), [&](const TensorSpec& s) {
       return std::any_of(s.dims.begin(), s.dims.end(), [&](const Dim& d) { return d.symbol == name; });
@@ -37,16 +39,20 @@ std::map<std::string, Shape> full_shapes(const Model& model, const std::map<std:
   for (const auto& input : model.inputs()) {
     if (auto it = given.find(input.name); it != given.end()) {
       if (it->second.size() != input.dims.size()) {
-        fail(ErrorKind::kUsage, "{} {}: rank {} does not match the model's ({})", flag, input.name, it->second.size(), input.format_dims());
+        fail(ErrorKind::kUsage, "{} {}: rank {} does not match the model's ({})", flag, input.name, it->second.size(),
+             input.format_dims());
       }
       shapes[input.name] = it->second;
       continue;
     }
     Shape shape;
     for (const auto& dim : input.dims) {
-      if (dim.is_fixed()) shape.push_back(dim.value);
-      else if (auto sym = symbols.find(dim.symbol); sym != symbols.end()) shape.push_back(sym->second);
-      else shape.push_back(1);
+      if (dim.is_fixed())
+        shape.push_back(dim.value);
+      else if (auto sym = symbols.find(dim.symbol); sym != symbols.end())
+        shape.push_back(sym->second);
+      else
+        shape.push_back(1);
     }
     shapes[input.name] = shape;
   }
@@ -55,7 +61,8 @@ std::map<std::string, Shape> full_shapes(const Model& model, const std::map<std:
 
 std::string profile_text(const std::map<std::string, Shape>& shapes) {
   std::string text;
-  for (const auto& [name, shape] : shapes) text += fmt::format("{}{}:{}", text.empty() ? "" : ",", name, format_shape(shape));
+  for (const auto& [name, shape] : shapes)
+    text += fmt::format("{}{}:{}", text.empty() ? "" : ",", name, format_shape(shape));
   return text;
 }
 
@@ -93,8 +100,8 @@ ShapeProfile resolve_profile(const Model& model, const RuntimeOptions& options) 
     const Shape& high = max.at(name);
     for (size_t i = 0; i < shape.size(); ++i) {
       if (!(low[i] <= shape[i] && shape[i] <= high[i])) {
-        fail(ErrorKind::kUsage, "shape profile of {}: need min <= opt <= max in every dimension, got {} / {} / {}", name,
-             format_shape(low), format_shape(shape), format_shape(high));
+        fail(ErrorKind::kUsage, "shape profile of {}: need min <= opt <= max in every dimension, got {} / {} / {}",
+             name, format_shape(low), format_shape(shape), format_shape(high));
       }
     }
   }
@@ -110,14 +117,16 @@ TensorRtSettings resolve_settings(const Model& model, const RuntimeOptions& opti
   }
   settings.engine_cache = parse_switch(options, "engine_cache", true);
   settings.cuda_graph = parse_switch(options, "cuda_graph", false);
-  if (auto it = options.extra.find("workspace"); it != options.extra.end()) settings.workspace_bytes = parse_byte_size(it->second);
+  if (auto it = options.extra.find("workspace"); it != options.extra.end())
+    settings.workspace_bytes = parse_byte_size(it->second);
   if (auto it = options.extra.find("calibration_table"); it != options.extra.end()) {
     settings.calibration_table = it->second;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(settings.calibration_table, ec)) {
       fail(ErrorKind::kInput, "runtime 'tensorrt': calibration table {} is not a readable file", it->second);
     }
-    if (settings.precision != "int8") fail(ErrorKind::kUsage, "runtime 'tensorrt': calibration_table is only used with --precision int8");
+    if (settings.precision != "int8")
+      fail(ErrorKind::kUsage, "runtime 'tensorrt': calibration_table is only used with --precision int8");
   }
   if (settings.precision == "int8" && settings.calibration_table.empty() && !has_qdq_nodes(model.proto().graph())) {
     fail(ErrorKind::kUsage,

@@ -19,17 +19,18 @@ struct ShapeProfile {
 // The tensorrt runtime's settings, checked and resolved from RuntimeOptions before any GPU work: this
 // is the part of the runtime that runs (and is tested) on machines without TensorRT.
 struct TensorRtSettings {
-  std::string precision = "fp32";  // fp32 | fp16 | int8
-  bool engine_cache = true;        // --option engine_cache=0 turns the engine and timing caches off
-  bool cuda_graph = false;         // --option cuda_graph=1
+  std::string precision = "fp32";           // fp32 | fp16 | int8
+  bool engine_cache = true;                 // --option engine_cache=0 turns the engine and timing caches off
+  bool cuda_graph = false;                  // --option cuda_graph=1
   std::filesystem::path calibration_table;  // int8 without Q/DQ nodes needs one
   uint64_t workspace_bytes = 0;             // 0 = TensorRT's default
-  ShapeProfile profile;  // empty when no shapes were given and the model's inputs are dynamic
+  ShapeProfile profile;                     // empty when no shapes were given and the model's inputs are dynamic
 };
 
-// Validates and resolves options (--option keys: engine_cache, cuda_graph, calibration_table, workspace): unknown keys and bad values are Error(kUsage); --precision int8 on a
-// model with no QuantizeLinear/DequantizeLinear nodes and no calibration table is Error(kUsage) that says
-// what to provide; a calibration table that does not exist is Error(kInput).
+// Validates and resolves options (--option keys: engine_cache, cuda_graph, calibration_table, workspace): unknown keys
+// and bad values are Error(kUsage); --precision int8 on a model with no QuantizeLinear/DequantizeLinear nodes and no
+// calibration table is Error(kUsage) that says what to provide; a calibration table that does not exist is
+// Error(kInput).
 TensorRtSettings resolve_settings(const Model& model, const RuntimeOptions& options);
 
 // Whether the model carries its own quantization (QuantizeLinear / DequantizeLinear nodes, any depth).

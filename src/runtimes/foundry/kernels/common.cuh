@@ -10,8 +10,10 @@ __device__ __forceinline__ float load(const void* base, int64_t index, bool half
 }
 
 __device__ __forceinline__ void store(void* base, int64_t index, float value, bool half) {
-  if (half) static_cast<__half*>(base)[index] = __float2half(value);
-  else static_cast<float*>(base)[index] = value;
+  if (half)
+    static_cast<__half*>(base)[index] = __float2half(value);
+  else
+    static_cast<float*>(base)[index] = value;
 }
 
 inline unsigned grid_for(int64_t total, int block) {

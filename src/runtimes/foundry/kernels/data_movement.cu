@@ -71,8 +71,10 @@ __global__ void im2col_kernel(const Im2colArgs a) {
 void im2col_nhwc(const Im2colArgs& args, cudaStream_t stream) {
   const int64_t total = args.n * args.oh * args.ow * args.r * args.s * args.c;
   if (total == 0) return;
-  if (args.half) im2col_kernel<__half><<<grid_for(total, 256), 256, 0, stream>>>(args);
-  else im2col_kernel<float><<<grid_for(total, 256), 256, 0, stream>>>(args);
+  if (args.half)
+    im2col_kernel<__half><<<grid_for(total, 256), 256, 0, stream>>>(args);
+  else
+    im2col_kernel<float><<<grid_for(total, 256), 256, 0, stream>>>(args);
 }
 
 void strided_copy(const CopyArgs& args, cudaStream_t stream) {

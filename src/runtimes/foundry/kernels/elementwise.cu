@@ -1,42 +1,71 @@
 // Fused element-wise programs and the convolution epilogue.
+#include "runtimes/foundry/ew_ops.h"
 #include "runtimes/foundry/kernels/common.cuh"
 #include "runtimes/foundry/kernels/kernels.h"
-#include "runtimes/foundry/ew_ops.h"
 
 namespace inferfoundry::foundry::kernels {
 namespace {
 
 __device__ float apply(int op, float a, float b, float alpha, float beta) {
   switch (static_cast<EwOp>(op)) {
-    case EwOp::kAdd: return a + b;
-    case EwOp::kSub: return a - b;
-    case EwOp::kMul: return a * b;
-    case EwOp::kDiv: return a / b;
-    case EwOp::kPow: return powf(a, b);
-    case EwOp::kMax: return fmaxf(a, b);
-    case EwOp::kMin: return fminf(a, b);
-    case EwOp::kRelu: return a > 0.f ? a : 0.f;
-    case EwOp::kSigmoid: return 1.f / (1.f + expf(-a));
-    case EwOp::kTanh: return tanhf(a);
-    case EwOp::kExp: return expf(a);
-    case EwOp::kLog: return logf(a);
-    case EwOp::kSqrt: return sqrtf(a);
-    case EwOp::kNeg: return -a;
-    case EwOp::kAbs: return fabsf(a);
-    case EwOp::kErf: return erff(a);
-    case EwOp::kClip: return fminf(fmaxf(a, alpha), beta);
-    case EwOp::kLeakyRelu: return a >= 0.f ? a : a * alpha;
-    case EwOp::kHardSigmoid: return fminf(fmaxf(alpha * a + beta, 0.f), 1.f);
-    case EwOp::kHardSwish: return a * fminf(fmaxf(a / 6.f + 0.5f, 0.f), 1.f);
-    case EwOp::kReciprocal: return 1.f / a;
-    case EwOp::kSoftplus: return a > 20.f ? a : log1pf(expf(a));
-    case EwOp::kElu: return a >= 0.f ? a : alpha * (expf(a) - 1.f);
-    case EwOp::kCopy: return a;
-    case EwOp::kSin: return sinf(a);
-    case EwOp::kCos: return cosf(a);
-    case EwOp::kGelu: return 0.5f * a * (1.f + erff(a * 0.70710678118654752f));
-    case EwOp::kPRelu: return a >= 0.f ? a : a * b;
-    case EwOp::kAffine: return a * alpha + beta;
+    case EwOp::kAdd:
+      return a + b;
+    case EwOp::kSub:
+      return a - b;
+    case EwOp::kMul:
+      return a * b;
+    case EwOp::kDiv:
+      return a / b;
+    case EwOp::kPow:
+      return powf(a, b);
+    case EwOp::kMax:
+      return fmaxf(a, b);
+    case EwOp::kMin:
+      return fminf(a, b);
+    case EwOp::kRelu:
+      return a > 0.f ? a : 0.f;
+    case EwOp::kSigmoid:
+      return 1.f / (1.f + expf(-a));
+    case EwOp::kTanh:
+      return tanhf(a);
+    case EwOp::kExp:
+      return expf(a);
+    case EwOp::kLog:
+      return logf(a);
+    case EwOp::kSqrt:
+      return sqrtf(a);
+    case EwOp::kNeg:
+      return -a;
+    case EwOp::kAbs:
+      return fabsf(a);
+    case EwOp::kErf:
+      return erff(a);
+    case EwOp::kClip:
+      return fminf(fmaxf(a, alpha), beta);
+    case EwOp::kLeakyRelu:
+      return a >= 0.f ? a : a * alpha;
+    case EwOp::kHardSigmoid:
+      return fminf(fmaxf(alpha * a + beta, 0.f), 1.f);
+    case EwOp::kHardSwish:
+      return a * fminf(fmaxf(a / 6.f + 0.5f, 0.f), 1.f);
+    case EwOp::kReciprocal:
+      return 1.f / a;
+    case EwOp::kSoftplus:
+      return a > 20.f ? a : log1pf(expf(a));
+    case EwOp::kElu:
+      return a >= 0.f ? a : alpha * (expf(a) - 1.f);
+    case EwOp::kCopy:
+      return a;
+    case EwOp::kSin:
+      return sinf(a);
+    case EwOp::kCos:
+      return cosf(a);
+    case EwOp::kGelu:
+      return 0.5f * a * (1.f + erff(a * 0.70710678118654752f));
+    case EwOp::kPRelu:
+      return a >= 0.f ? a : a * b;
+    case EwOp::kAffine:
+      return a * alpha + beta;
   }
   return 0.f;
 }
@@ -73,8 +102,10 @@ __global__ void bias_activation_kernel(T* y, const T* bias, const T* residual, i
     float v = static_cast<float>(y[i]);
     if (bias) v += static_cast<float>(bias[c]);
     if (residual) v += static_cast<float>(residual[i]);
-    if (act == 1) v = fmaxf(v, 0.f);
-    else if (act == 2) v = fminf(fmaxf(v, lo), hi);
+    if (act == 1)
+      v = fmaxf(v, 0.f);
+    else if (act == 2)
+      v = fminf(fmaxf(v, lo), hi);
     y[i] = static_cast<T>(v);
   }
 }
@@ -86,16 +117,18 @@ void elementwise(const ElementwiseArgs& args, cudaStream_t stream) {
   elementwise_kernel<<<grid_for(args.total, 256), 256, 0, stream>>>(args);
 }
 
-void bias_activation(void* y, const void* bias, const void* residual, int64_t total, int64_t channels,
-                     int64_t spatial, bool nhwc, int act, float lo, float hi, bool half, cudaStream_t stream) {
+void bias_activation(void* y, const void* bias, const void* residual, int64_t total, int64_t channels, int64_t spatial,
+                     bool nhwc, int act, float lo, float hi, bool half, cudaStream_t stream) {
   if (total == 0) return;
   const unsigned grid = grid_for(total, 256);
   if (half) {
     bias_activation_kernel<<<grid, 256, 0, stream>>>(static_cast<__half*>(y), static_cast<const __half*>(bias),
-                                                     static_cast<const __half*>(residual), total, channels, spatial, nhwc, act, lo, hi);
+                                                     static_cast<const __half*>(residual), total, channels, spatial,
+                                                     nhwc, act, lo, hi);
   } else {
     bias_activation_kernel<<<grid, 256, 0, stream>>>(static_cast<float*>(y), static_cast<const float*>(bias),
-                                                     static_cast<const float*>(residual), total, channels, spatial, nhwc, act, lo, hi);
+                                                     static_cast<const float*>(residual), total, channels, spatial,
+                                                     nhwc, act, lo, hi);
   }
 }
 

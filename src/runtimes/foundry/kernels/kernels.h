@@ -53,10 +53,10 @@ struct DepthwiseArgs {
 };
 void depthwise_nhwc(const DepthwiseArgs& args, cudaStream_t stream);
 
-// y = act(y + bias[c] + residual) in place (bias and residual may be null) after a convolution; act 0 none, 1 relu, 2 clip(lo, hi).
-// Channel of element i: NHWC (i % channels), NCHW ((i / spatial) % channels).
-void bias_activation(void* y, const void* bias, const void* residual, int64_t total, int64_t channels,
-                     int64_t spatial, bool nhwc, int act, float lo, float hi, bool half, cudaStream_t stream);
+// y = act(y + bias[c] + residual) in place (bias and residual may be null) after a convolution; act 0 none, 1 relu, 2
+// clip(lo, hi). Channel of element i: NHWC (i % channels), NCHW ((i / spatial) % channels).
+void bias_activation(void* y, const void* bias, const void* residual, int64_t total, int64_t channels, int64_t spatial,
+                     bool nhwc, int act, float lo, float hi, bool half, cudaStream_t stream);
 
 struct PoolArgs {
   const void* in = nullptr;
@@ -68,10 +68,12 @@ struct PoolArgs {
 void pool2d(const PoolArgs& args, cudaStream_t stream);
 
 // out[o, i] = reduce_r in[o, r, i]; mode 0 mean, 1 sum, 2 max, 3 min. Accumulates in fp32.
-void reduce(const void* in, void* out, int64_t outer, int64_t extent, int64_t inner, int mode, bool half, cudaStream_t stream);
+void reduce(const void* in, void* out, int64_t outer, int64_t extent, int64_t inner, int mode, bool half,
+            cudaStream_t stream);
 
 // Softmax (or log-softmax) along the middle dimension of [outer, dim, inner], in fp32 internally.
-void softmax(const void* in, void* out, int64_t outer, int64_t dim, int64_t inner, bool log, bool half, cudaStream_t stream);
+void softmax(const void* in, void* out, int64_t outer, int64_t dim, int64_t inner, bool log, bool half,
+             cudaStream_t stream);
 
 // Generic strided copy with conversion: for each index i of dims (row-major),
 // out[out_base + sum(i_k * out_strides_k)] = in[in_base + sum(i_k * in_strides_k)].

@@ -46,7 +46,8 @@ __global__ void pool2d_kernel(const PoolArgs a) {
   }
 }
 
-__global__ void reduce_kernel(const void* in, void* out, int64_t outer, int64_t extent, int64_t inner, int mode, bool half) {
+__global__ void reduce_kernel(const void* in, void* out, int64_t outer, int64_t extent, int64_t inner, int mode,
+                              bool half) {
   const int64_t total = outer * inner;
   for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < total;
        i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
@@ -72,7 +73,8 @@ __device__ float warp_sum(float v) {
 }
 
 // One warp per row (o, i): elements at (o * dim + d) * inner + i.
-__global__ void softmax_kernel(const void* in, void* out, int64_t outer, int64_t dim, int64_t inner, bool log, bool half) {
+__global__ void softmax_kernel(const void* in, void* out, int64_t outer, int64_t dim, int64_t inner, bool log,
+                               bool half) {
   const int64_t rows = outer * inner;
   const int lane = threadIdx.x % 32;
   const int64_t warps = static_cast<int64_t>(gridDim.x) * (blockDim.x / 32);
@@ -107,13 +109,16 @@ __global__ void depthwise_kernel(const DepthwiseArgs a) {
       for (int s = 0; s < a.s; ++s) {
         const int64_t ix = ox * a.sw - a.pw + s * a.dw;
         if (ix < 0 || ix >= a.w_in) continue;
-        acc += static_cast<float>(x[((n * a.h + iy) * a.w_in + ix) * a.c + c]) * static_cast<float>(w[(c * a.r + r) * a.s + s]);
+        acc += static_cast<float>(x[((n * a.h + iy) * a.w_in + ix) * a.c + c]) *
+               static_cast<float>(w[(c * a.r + r) * a.s + s]);
       }
     }
     if (a.bias) acc += static_cast<float>(static_cast<const T*>(a.bias)[c]);
     if (a.residual) acc += static_cast<float>(static_cast<const T*>(a.residual)[i]);
-    if (a.act == 1) acc = fmaxf(acc, 0.f);
-    else if (a.act == 2) acc = fminf(fmaxf(acc, a.lo), a.hi);
+    if (a.act == 1)
+      acc = fmaxf(acc, 0.f);
+    else if (a.act == 2)
+      acc = fminf(fmaxf(acc, a.lo), a.hi);
     static_cast<T*>(a.y)[i] = static_cast<T>(acc);
   }
 }
@@ -123,8 +128,10 @@ __global__ void depthwise_kernel(const DepthwiseArgs a) {
 void depthwise_nhwc(const DepthwiseArgs& args, cudaStream_t stream) {
   const int64_t total = args.n * args.oh * args.ow * args.c;
   if (total == 0) return;
-  if (args.half) depthwise_kernel<__half><<<grid_for(total, 256), 256, 0, stream>>>(args);
-  else depthwise_kernel<float><<<grid_for(total, 256), 256, 0, stream>>>(args);
+  if (args.half)
+    depthwise_kernel<__half><<<grid_for(total, 256), 256, 0, stream>>>(args);
+  else
+    depthwise_kernel<float><<<grid_for(total, 256), 256, 0, stream>>>(args);
 }
 
 void pool2d(const PoolArgs& args, cudaStream_t stream) {
@@ -133,13 +140,15 @@ void pool2d(const PoolArgs& args, cudaStream_t stream) {
   pool2d_kernel<<<grid_for(total, 256), 256, 0, stream>>>(args);
 }
 
-void reduce(const void* in, void* out, int64_t outer, int64_t extent, int64_t inner, int mode, bool half, cudaStream_t stream) {
+void reduce(const void* in, void* out, int64_t outer, int64_t extent, int64_t inner, int mode, bool half,
+            cudaStream_t stream) {
   const int64_t total = outer * inner;
   if (total == 0) return;
   reduce_kernel<<<grid_for(total, 128), 128, 0, stream>>>(in, out, outer, extent, inner, mode, half);
 }
 
-void softmax(const void* in, void* out, int64_t outer, int64_t dim, int64_t inner, bool log, bool half, cudaStream_t stream) {
+void softmax(const void* in, void* out, int64_t outer, int64_t dim, int64_t inner, bool log, bool half,
+             cudaStream_t stream) {
   const int64_t rows = outer * inner;
   if (rows == 0 || dim == 0) return;
   softmax_kernel<<<grid_for(rows, 8), 256, 0, stream>>>(in, out, outer, dim, inner, log, half);
