@@ -49,7 +49,7 @@ void build_versus_cached_load(benchmark::State& state, const Settings& settings)
   const Model model = Model::load(settings.model);
   const TemporaryFolder cache("foundry-plan-bench");
   RuntimeOptions options;
-  options.precision = settings.precision;
+  options.precision = parse_precision(settings.precision);
   if (!settings.shapes.empty()) options.shapes = parse_shape_list(settings.shapes);
   RuntimeOptions cached = options;
   cached.cache_dir = cache.path();

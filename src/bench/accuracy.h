@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bench/result.h"
+#include "core/precision.h"
 #include "core/tensor.h"
 
 namespace inferfoundry {
@@ -21,10 +22,10 @@ struct Tolerance {
 // floating types; integers and bools must be equal. Used by `verify`.
 Tolerance backend_test_tolerance(DType dtype);
 
-// Defaults for comparing one runtime against another in `benchmark`, by the precision the runtimes were
-// asked to run at: fp32 atol 1e-4 rtol 1e-3; fp16 atol 1e-2 rtol 1e-2; int8 atol 1e-1 rtol 1e-1. Integer
-// and bool outputs stay exact whatever the precision. Throws Error(kUsage) for an unknown precision.
-Tolerance precision_tolerance(std::string_view precision, DType dtype);
+// Defaults for comparing one runtime against another in `benchmark`, by the precision the runtimes ran at:
+// fp32 atol 1e-4 rtol 1e-3; fp16 atol 1e-2 rtol 1e-2; bf16 atol 5e-2 rtol 5e-2; int8 atol 1e-1 rtol 1e-1.
+// Integer and bool outputs stay exact whatever the precision.
+Tolerance precision_tolerance(Precision precision, DType dtype);
 
 // User overrides (--atol / --rtol) over a default: each given value replaces the default's.
 struct ToleranceOverride {

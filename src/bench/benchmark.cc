@@ -55,6 +55,7 @@ void measure(RuntimeResult& result, const Runtime& runtime, const Model& model, 
   result.wall_s = samples.wall_s;
   result.throughput_per_s = samples.wall_s > 0 ? static_cast<double>(samples.latency_ms.size()) / samples.wall_s : 0;
   result.samples_ms = std::move(samples.latency_ms);
+  result.precision = session->precision();
   result.details = session->details();
 }
 

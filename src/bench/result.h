@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/statistics.h"
+#include "core/precision.h"
 #include "core/tensor.h"
 
 namespace inferfoundry {
@@ -41,8 +42,9 @@ struct RuntimeResult {
   RunStatus status = RunStatus::kOk;
   std::string error;  // reason when unavailable or failed
   std::string version;
-  double prepare_ms = 0;    // session creation: cold start
-  double first_run_ms = 0;  // first inference, before warm-up
+  Precision precision = Precision::kFp32;  // what the session reported computing at (ok results)
+  double prepare_ms = 0;                   // session creation: cold start
+  double first_run_ms = 0;                 // first inference, before warm-up
   Summary latency;
   std::optional<Summary> device;
   std::optional<Summary> h2d;

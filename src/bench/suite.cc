@@ -64,7 +64,7 @@ nlohmann::json config_json(const BenchmarkRequest& request, const std::vector<co
           {"int_range", {request.input_spec.int_min, request.input_spec.int_max}},
           {"inputs", input_list},
           {"threads", request.options.threads},
-          {"precision", request.options.precision},
+          {"precision", precision_name(request.options.precision)},
           {"include_transfers", request.options.include_transfers},
           {"check", check_json(request.check, names.empty() ? "" : names[0].get<std::string>())}};
 }
@@ -73,7 +73,7 @@ nlohmann::json settings_json(const RuntimeOptions& options) {
   nlohmann::json shapes = nlohmann::json::object();
   for (const auto& [name, shape] : options.shapes) shapes[name] = format_shape(shape);
   return {{"threads", options.threads},
-          {"precision", options.precision},
+          {"precision", precision_name(options.precision)},
           {"shapes", shapes},
           {"include_transfers", options.include_transfers},
           {"options", options.extra}};
@@ -87,7 +87,6 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
   if (runtimes.empty()) fail(ErrorKind::kUnavailable, "no runtime is available on this machine");
   const std::string reference = request.check.enabled ? resolve_reference(request.check, runtimes) : "";
   validate_tolerance(request.check.tolerance);
-  if (request.check.enabled) precision_tolerance(request.options.precision, DType::kFloat32);  // rejects unknown ones
   // Output folders are made before the long part, so a bad path fails in seconds, not after the runs.
   if (!request.save_outputs_dir.empty()) create_folder(request.save_outputs_dir);
   const Model model = Model::load(request.model);
@@ -106,40 +105,19 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
     result.settings = settings_json(request.options);
     report.results.push_back(std::move(result));
   }
-  if (request.check.enabled) check_outputs(report, reference, request.options.precision, request.check.tolerance);
+  if (request.check.enabled) check_outputs(report, reference, request.check.tolerance);
   if (!request.save_outputs_dir.empty()) save_outputs(report, request.save_outputs_dir);
   return report;
 }
 
-namespace {
-
-// The precision a runtime actually computed at: what it reports in details.precision (a runtime may be
-// fixed to fp16 whatever --precision says), else what was requested.
-std::string effective_precision(const RuntimeResult& result, const std::string& requested) {
-  const auto reported = result.details.find("precision");
-  if (reported != result.details.end() && reported->is_string()) return reported->get<std::string>();
-  return requested;
-}
-
-// Of two precisions, the one with the looser default tolerance; unknown names count as fp32.
-std::string looser_precision(const std::string& a, const std::string& b) {
-  const auto rank = [](const std::string& p) { return p == "int8" ? 2 : (p == "fp16" ? 1 : 0); };
-  return rank(a) >= rank(b) ? a : b;
-}
-
-}  // namespace
-
-void check_outputs(BenchmarkReport& report, const std::string& reference, const std::string& precision,
-                   const ToleranceOverride& tolerance) {
+void check_outputs(BenchmarkReport& report, const std::string& reference, const ToleranceOverride& tolerance) {
   const auto ref = std::find_if(report.results.begin(), report.results.end(),
                                 [&](const RuntimeResult& r) { return r.runtime == reference; });
   if (ref == report.results.end() || ref->status != RunStatus::kOk) return;
-  const std::string reference_precision = effective_precision(*ref, precision);
   for (auto& result : report.results) {
     if (&result == &*ref || result.status != RunStatus::kOk) continue;
-    // A comparison is as loose as the less precise of the two sides.
-    std::string pair_precision = looser_precision(effective_precision(result, precision), reference_precision);
-    if (pair_precision != "fp16" && pair_precision != "int8") pair_precision = "fp32";
+    // A comparison is as loose as the less exact of the two sides.
+    const Precision pair_precision = less_exact(result.precision, ref->precision);
     const ToleranceFn tolerance_for = [&](DType dtype) {
       return tolerance.apply(precision_tolerance(pair_precision, dtype));
     };

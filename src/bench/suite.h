@@ -42,10 +42,9 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
 
 // Compares the outputs of every runtime that ran with the reference's and stores the verdict in each
 // result (the reference itself gets none). Runtimes are left unchecked when the reference did not run.
-// Default tolerances follow the looser precision of the pair: a runtime's details["precision"] when it
-// reports one (runtimes fixed to fp16), else the requested precision.
-void check_outputs(BenchmarkReport& report, const std::string& reference, const std::string& precision,
-                   const ToleranceOverride& tolerance);
+// Default tolerances follow the less exact of the two precisions the pair's sessions reported running at
+// (a runtime fixed to fp16 reports fp16 whatever --precision asked).
+void check_outputs(BenchmarkReport& report, const std::string& reference, const ToleranceOverride& tolerance);
 
 // The exit status a benchmark report maps to (core/error.h exit_code): failed > check failed > unavailable.
 int benchmark_exit_status(const BenchmarkReport& report);

@@ -9,6 +9,7 @@
 #include "bench/suite.h"
 #include "cli/command.h"
 #include "core/error.h"
+#include "core/option_values.h"
 #include "report/json_format.h"
 #include "report/reporters.h"
 
@@ -64,8 +65,8 @@ class BenchmarkCommand : public Command {
     cmd->add_option("--output,-o", o_.output, "Write the results as JSON to this file");
     cmd->add_option("--threads", o_.threads, "CPU threads per runtime (0 = runtime default)")
         ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--precision", o_.precision, "fp32, fp16 or int8 (runtimes that convert models)")
-        ->check(CLI::IsMember({"fp32", "fp16", "int8"}))
+    cmd->add_option("--precision", o_.precision, "fp32, fp16, bf16 or int8 (runtimes that convert models)")
+        ->check(CLI::IsMember({"fp32", "fp16", "bf16", "int8"}))
         ->capture_default_str();
     cmd->add_option("--cache-dir", o_.cache_dir,
                     "Cache folder for engines and plans (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)");
@@ -112,17 +113,13 @@ RunPlan BenchmarkCommand::run_plan() const {
 RuntimeOptions BenchmarkCommand::runtime_options() const {
   RuntimeOptions options;
   options.threads = o_.threads;
-  options.precision = o_.precision;
+  options.precision = parse_precision(o_.precision);
   if (!o_.shapes.empty()) options.shapes = parse_shape_list(o_.shapes);
   if (!o_.min_shapes.empty()) options.min_shapes = parse_shape_list(o_.min_shapes);
   if (!o_.max_shapes.empty()) options.max_shapes = parse_shape_list(o_.max_shapes);
   options.cache_dir = o_.cache_dir;
   options.include_transfers = o_.include_transfers;
-  for (const auto& item : o_.runtime_options) {
-    const auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) fail(ErrorKind::kUsage, "invalid --option '{}': expected KEY=VALUE", item);
-    options.extra[item.substr(0, eq)] = item.substr(eq + 1);
-  }
+  options.extra = parse_key_values(o_.runtime_options);
   return options;
 }
 

@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/option_values.h"
 
 namespace inferfoundry::cli {
 namespace {
@@ -129,15 +130,10 @@ class BuildCommand : public Command {
  private:
   RuntimeOptions runtime_options() const {
     RuntimeOptions options;
-    options.precision = o_.precision;
+    options.precision = parse_precision(o_.precision);
     if (!o_.shapes.empty()) options.shapes = parse_shape_list(o_.shapes);
     options.cache_dir = Cache::default_root(o_.cache_dir);
-    for (const auto& item : o_.runtime_options) {
-      const auto eq = item.find('=');
-      if (eq == std::string::npos || eq == 0)
-        fail(ErrorKind::kUsage, "invalid --option '{}': expected KEY=VALUE", item);
-      options.extra[item.substr(0, eq)] = item.substr(eq + 1);
-    }
+    options.extra = parse_key_values(o_.runtime_options);
     if (!o_.save_plan.empty()) options.extra["save-plan"] = o_.save_plan;
     if (!o_.load_plan.empty()) options.extra["load-plan"] = o_.load_plan;
     if (o_.profile) options.extra["profile"] = "1";

@@ -74,6 +74,7 @@ json result_to_json(const RuntimeResult& r) {
   if (!r.error.empty()) j["error"] = r.error;
   if (r.status != RunStatus::kOk) return j;
   j["version"] = r.version;
+  j["precision"] = precision_name(r.precision);
   j["prepare_ms"] = r.prepare_ms;
   j["first_run_ms"] = r.first_run_ms;
   j["latency"] = summary_to_json(r.latency);
@@ -111,6 +112,11 @@ RuntimeResult result_from_json(const json& j) {
   if (j.contains("h2d_latency")) r.h2d = summary_from_json(j["h2d_latency"]);
   if (j.contains("d2h_latency")) r.d2h = summary_from_json(j["d2h_latency"]);
   r.version = j.value("version", "");
+  // Files written before results carried their precision read as fp32, the only precision they could claim.
+  const std::string precision = j.value("precision", "fp32");
+  const auto parsed = precision_from_name(precision);
+  if (!parsed) fail(ErrorKind::kInput, "results entry '{}' has unknown precision '{}'", r.runtime, precision);
+  r.precision = *parsed;
   r.prepare_ms = j.value("prepare_ms", 0.0);
   r.first_run_ms = j.value("first_run_ms", 0.0);
   r.throughput_per_s = j.value("throughput_per_s", 0.0);

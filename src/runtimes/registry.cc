@@ -62,10 +62,11 @@ std::vector<const Runtime*> RuntimeRegistry::resolve(std::string_view list) cons
 namespace inferfoundry {
 
 void reject_unknown_options(const RuntimeOptions& options, std::string_view runtime,
-                            std::initializer_list<std::string_view> known_keys) {
+                            const std::vector<std::string_view>& known_keys) {
   for (const auto& [key, value] : options.extra) {
     if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end()) {
-      fail(ErrorKind::kUsage, "runtime '{}' has no option '{}'", runtime, key);
+      fail(ErrorKind::kUsage, "runtime '{}' has no option '{}'; its options: {}", runtime, key,
+           known_keys.size() == 0 ? "none" : fmt::format("{}", fmt::join(known_keys, ", ")));
     }
   }
 }

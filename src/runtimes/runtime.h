@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/precision.h"
 #include "core/shape.h"
 #include "core/tensor.h"
 #include "model/model.h"
@@ -23,8 +24,8 @@ struct Availability {
 // Settings for preparing a session. Knobs that several runtimes share are typed fields; a runtime's own
 // knobs travel in `extra` as strings, and each runtime rejects keys it does not know.
 struct RuntimeOptions {
-  int threads = 0;                      // CPU threads; 0 = the runtime's default
-  std::string precision = "fp32";       // fp32 | fp16 | int8
+  int threads = 0;  // CPU threads; 0 = the runtime's default
+  Precision precision = Precision::kFp32;
   std::map<std::string, Shape> shapes;  // input name -> shape used (and optimised for)
   std::map<std::string, Shape> min_shapes;
   std::map<std::string, Shape> max_shapes;
@@ -51,6 +52,9 @@ class Session {
   virtual RunTiming run() = 0;
   // Outputs of the last run, in host memory, in the model's output order.
   virtual std::vector<Tensor> outputs() = 0;
+  // The precision this session computes at: a runtime fixed to fp16 reports fp16 whatever was asked.
+  // The output check takes its default tolerances from it.
+  virtual Precision precision() const = 0;
   // Facts worth reporting: which provider ran which nodes, engine build vs load time, kernels chosen.
   virtual nlohmann::json details() const { return nlohmann::json::object(); }
 };
@@ -70,7 +74,8 @@ class Runtime {
 }  // namespace inferfoundry
 
 namespace inferfoundry {
-// Throws Error(kUsage) naming the runtime and the first key of options.extra it does not know.
+// Throws Error(kUsage) naming the runtime, the first key of options.extra it does not know, and the keys it
+// does know.
 void reject_unknown_options(const RuntimeOptions& options, std::string_view runtime,
-                            std::initializer_list<std::string_view> known_keys);
+                            const std::vector<std::string_view>& known_keys);
 }  // namespace inferfoundry

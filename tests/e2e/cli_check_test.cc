@@ -137,7 +137,7 @@ TEST(BenchmarkCheck, ARuntimeThatReportsFp16GetsTheFp16Tolerance) {
   // 0.005 on a softmax probability: far beyond fp32's 1e-4 + 1e-3 * |x|, within fp16's 1e-2 + 1e-2 * |x|.
   RuntimeRegistry registry;
   registry.add(make_onnx_runtime());
-  registry.add(testing::make_perturbing_runtime(make_onnx_runtime(), "half", 0.005, "fp16"));
+  registry.add(testing::make_perturbing_runtime(make_onnx_runtime(), "half", 0.005, Precision::kFp16));
   registry.add(testing::make_perturbing_runtime(make_onnx_runtime(), "full", 0.005));
   const BenchmarkReport report = run_benchmark(registry, short_request("onnx,half,full"));
   const auto& half = result_of(report, "half");
@@ -147,6 +147,27 @@ TEST(BenchmarkCheck, ARuntimeThatReportsFp16GetsTheFp16Tolerance) {
   EXPECT_DOUBLE_EQ(half.accuracy->atol, 1e-2);
   EXPECT_FALSE(full.accuracy->passed);
   EXPECT_DOUBLE_EQ(full.accuracy->atol, 1e-4);
+}
+
+TEST(BenchmarkCheck, APairIsCheckedAtItsLessExactSideAndTheResultsFileKeepsEachPrecision) {
+  // The fp16 runtime is the reference here: the fp32 runtime is still checked at fp16's tolerance.
+  RuntimeRegistry registry;
+  registry.add(testing::make_perturbing_runtime(make_onnx_runtime(), "half", 0.0, Precision::kFp16));
+  registry.add(testing::make_perturbing_runtime(make_onnx_runtime(), "full", 0.005));
+  const BenchmarkReport report = run_benchmark(registry, short_request("half,full"));
+  const auto& full = result_of(report, "full");
+  ASSERT_TRUE(full.accuracy);
+  EXPECT_TRUE(full.accuracy->passed);
+  EXPECT_DOUBLE_EQ(full.accuracy->atol, 1e-2);
+  EXPECT_EQ(result_of(report, "half").precision, Precision::kFp16);
+  EXPECT_EQ(full.precision, Precision::kFp32);
+
+  TempDir dir;
+  save_report(dir / "results.json", report);
+  const auto json = nlohmann::json::parse(read_file(dir / "results.json"));
+  EXPECT_EQ(json["results"][0]["precision"], "fp16");
+  EXPECT_EQ(json["results"][1]["precision"], "fp32");
+  EXPECT_EQ(result_of(load_report(dir / "results.json"), "half").precision, Precision::kFp16);
 }
 
 // A runtime whose every prepare fails, to stand in for a reference that cannot run.

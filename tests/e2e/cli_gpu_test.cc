@@ -103,7 +103,7 @@ TEST(CliGpu, OnnxCudaRunsOnDeviceMemoryAndAgreesWithOnnx) {
     EXPECT_TRUE(gpu.contains("h2d_latency")) << gpu.dump();
     EXPECT_GT(gpu["details"]["nodes_by_provider"].value("CUDAExecutionProvider", 0), 0) << gpu["details"].dump();
   }
-  EXPECT_EQ(results[2]["details"]["precision"], "fp16");
+  EXPECT_EQ(results[2]["precision"], "fp16");
 }
 
 }  // namespace

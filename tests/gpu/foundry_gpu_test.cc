@@ -61,7 +61,7 @@ class FoundryGpu : public ::testing::Test {
     return "";
   }
 
-  void expect_matches_onnx(const Model& model, const std::string& precision, double tol,
+  void expect_matches_onnx(const Model& model, Precision precision, double tol,
                            std::map<std::string, std::string> extra = {}) {
     std::vector<Tensor> inputs;
     uint32_t seed = 100;
@@ -75,7 +75,7 @@ class FoundryGpu : public ::testing::Test {
     options.precision = precision;
     options.extra = std::move(extra);
     const auto got = run(*foundry_, model, inputs, options);
-    EXPECT_EQ(compare(got, want, tol, tol), "") << model.display_name() << " " << precision;
+    EXPECT_EQ(compare(got, want, tol, tol), "") << model.display_name() << " " << precision_name(precision);
   }
 
   RuntimeRegistry registry_ = RuntimeRegistry::with_builtin_runtimes();
@@ -187,7 +187,7 @@ TEST_F(FoundryGpu, PlansFromTheCacheAndFromAFileRunLikeTheBuiltEngine) {
   const std::vector<Tensor> inputs = {random_tensor("x", {2, 16, 12, 12}, 7)};
   const auto outputs_and_source = [&](std::map<std::string, std::string> extra) {
     RuntimeOptions options;
-    options.precision = "fp16";
+    options.precision = Precision::kFp16;
     options.cache_dir = (dir / "cache").string();
     options.extra = std::move(extra);
     auto session = foundry_->prepare(model, options);
@@ -213,7 +213,7 @@ TEST_F(FoundryGpu, SharingKernelsNeverAddsKernelsAndKeepsOutputs) {
   const Model model = resnet_block();
   const auto build = [&](const std::string& reuse) {
     RuntimeOptions options;
-    options.precision = "fp16";
+    options.precision = Precision::kFp16;
     options.cache_dir = (dir / "cache").string();
     options.extra = {{"kernel-reuse", reuse}};
     auto session = foundry_->prepare(model, options);
@@ -225,22 +225,30 @@ TEST_F(FoundryGpu, SharingKernelsNeverAddsKernelsAndKeepsOutputs) {
   EXPECT_EQ(fastest.at("layers_reusing_a_slower_kernel").get<int>(), 0);
   EXPECT_GE(fastest.at("library_kernels").get<int>(), 1);
   EXPECT_LE(shared.at("library_kernels").get<int>(), fastest.at("library_kernels").get<int>());
-  expect_matches_onnx(resnet_block(), "fp16", 2e-2, {{"kernel-reuse", "1"}});
+  expect_matches_onnx(resnet_block(), Precision::kFp16, 2e-2, {{"kernel-reuse", "1"}});
 }
 
-TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp32) { expect_matches_onnx(resnet_block(), "fp32", 1e-4); }
+TEST_F(FoundryGpu, Fp16VariantReportsFp16AndIsCheckedAtFp16Tolerances) {
+  const Runtime* fp16 = registry_.find("foundry-fp16");
+  ASSERT_NE(fp16, nullptr);
+  const Model model = resnet_block();
+  EXPECT_EQ(fp16->prepare(model, RuntimeOptions{})->precision(), Precision::kFp16);
+  EXPECT_EQ(foundry_->prepare(model, RuntimeOptions{})->precision(), Precision::kFp32);
+}
+
+TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp32) { expect_matches_onnx(resnet_block(), Precision::kFp32, 1e-4); }
 TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp32Nchw) {
-  expect_matches_onnx(resnet_block(), "fp32", 1e-4, {{"layout", "nchw"}});
+  expect_matches_onnx(resnet_block(), Precision::kFp32, 1e-4, {{"layout", "nchw"}});
 }
-TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp16) { expect_matches_onnx(resnet_block(), "fp16", 2e-2); }
-TEST_F(FoundryGpu, MobilenetBlockMatchesOnnxFp32) { expect_matches_onnx(mobilenet_block(), "fp32", 1e-4); }
-TEST_F(FoundryGpu, MobilenetBlockMatchesOnnxFp16) { expect_matches_onnx(mobilenet_block(), "fp16", 3e-2); }
+TEST_F(FoundryGpu, ResnetBlockMatchesOnnxFp16) { expect_matches_onnx(resnet_block(), Precision::kFp16, 2e-2); }
+TEST_F(FoundryGpu, MobilenetBlockMatchesOnnxFp32) { expect_matches_onnx(mobilenet_block(), Precision::kFp32, 1e-4); }
+TEST_F(FoundryGpu, MobilenetBlockMatchesOnnxFp16) { expect_matches_onnx(mobilenet_block(), Precision::kFp16, 3e-2); }
 TEST_F(FoundryGpu, MobilenetBlockOwnDepthwiseMatchesOnnx) {
-  expect_matches_onnx(mobilenet_block(), "fp32", 1e-4, {{"depthwise", "foundry"}});
-  expect_matches_onnx(mobilenet_block(), "fp16", 3e-2, {{"depthwise", "foundry"}});
+  expect_matches_onnx(mobilenet_block(), Precision::kFp32, 1e-4, {{"depthwise", "foundry"}});
+  expect_matches_onnx(mobilenet_block(), Precision::kFp16, 3e-2, {{"depthwise", "foundry"}});
 }
-TEST_F(FoundryGpu, DataMovementMatchesOnnxFp32) { expect_matches_onnx(data_movement(), "fp32", 1e-5); }
-TEST_F(FoundryGpu, DataMovementMatchesOnnxFp16) { expect_matches_onnx(data_movement(), "fp16", 1e-2); }
+TEST_F(FoundryGpu, DataMovementMatchesOnnxFp32) { expect_matches_onnx(data_movement(), Precision::kFp32, 1e-5); }
+TEST_F(FoundryGpu, DataMovementMatchesOnnxFp16) { expect_matches_onnx(data_movement(), Precision::kFp16, 1e-2); }
 
 // Every ONNX backend node test whose operators foundry supports must pass (fp32, the case's own inputs).
 TEST_F(FoundryGpu, OnnxBackendNodeTests) {

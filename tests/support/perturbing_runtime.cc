@@ -26,8 +26,8 @@ void perturb_first_element(Tensor& tensor, double offset) {
 
 class PerturbingSession : public Session {
  public:
-  PerturbingSession(std::unique_ptr<Session> inner, double offset, std::string precision)
-      : inner_(std::move(inner)), offset_(offset), precision_(std::move(precision)) {}
+  PerturbingSession(std::unique_ptr<Session> inner, double offset, std::optional<Precision> precision)
+      : inner_(std::move(inner)), offset_(offset), precision_(precision) {}
   void set_inputs(const std::vector<Tensor>& inputs) override { inner_->set_inputs(inputs); }
   RunTiming run() override { return inner_->run(); }
   std::vector<Tensor> outputs() override {
@@ -35,22 +35,19 @@ class PerturbingSession : public Session {
     for (auto& tensor : tensors) perturb_first_element(tensor, offset_);
     return tensors;
   }
-  nlohmann::json details() const override {
-    auto facts = inner_->details();
-    if (!precision_.empty()) facts["precision"] = precision_;
-    return facts;
-  }
+  Precision precision() const override { return precision_.value_or(inner_->precision()); }
+  nlohmann::json details() const override { return inner_->details(); }
 
  private:
   std::unique_ptr<Session> inner_;
   double offset_;
-  std::string precision_;
+  std::optional<Precision> precision_;
 };
 
 class PerturbingRuntime : public Runtime {
  public:
-  PerturbingRuntime(std::unique_ptr<Runtime> inner, std::string name, double offset, std::string precision)
-      : inner_(std::move(inner)), name_(std::move(name)), offset_(offset), precision_(std::move(precision)) {}
+  PerturbingRuntime(std::unique_ptr<Runtime> inner, std::string name, double offset, std::optional<Precision> precision)
+      : inner_(std::move(inner)), name_(std::move(name)), offset_(offset), precision_(precision) {}
   std::string name() const override { return name_; }
   std::string description() const override { return "test only: " + inner_->name() + " with perturbed outputs"; }
   Availability availability() const override { return inner_->availability(); }
@@ -63,14 +60,14 @@ class PerturbingRuntime : public Runtime {
   std::unique_ptr<Runtime> inner_;
   std::string name_;
   double offset_;
-  std::string precision_;
+  std::optional<Precision> precision_;
 };
 
 }  // namespace
 
 std::unique_ptr<Runtime> make_perturbing_runtime(std::unique_ptr<Runtime> inner, std::string name, double offset,
-                                                 std::string reported_precision) {
-  return std::make_unique<PerturbingRuntime>(std::move(inner), std::move(name), offset, std::move(reported_precision));
+                                                 std::optional<Precision> reported_precision) {
+  return std::make_unique<PerturbingRuntime>(std::move(inner), std::move(name), offset, reported_precision);
 }
 
 }  // namespace inferfoundry::testing

@@ -235,14 +235,16 @@ TEST(Tolerances, BackendTestDefaults) {
 }
 
 TEST(Tolerances, LowerPrecisionIsLooserAndIntegersStayExact) {
-  const auto fp32 = precision_tolerance("fp32", DType::kFloat32);
-  const auto fp16 = precision_tolerance("fp16", DType::kFloat16);
-  const auto int8 = precision_tolerance("int8", DType::kFloat32);
+  const auto fp32 = precision_tolerance(Precision::kFp32, DType::kFloat32);
+  const auto fp16 = precision_tolerance(Precision::kFp16, DType::kFloat16);
+  const auto int8 = precision_tolerance(Precision::kInt8, DType::kFloat32);
   EXPECT_LT(fp32.atol, fp16.atol);
   EXPECT_LT(fp32.rtol, fp16.rtol);
   EXPECT_LT(fp16.atol, int8.atol);
-  EXPECT_EQ(precision_tolerance("fp16", DType::kInt64).atol, 0);
-  EXPECT_THROW(precision_tolerance("fp8", DType::kFloat32), Error);
+  EXPECT_EQ(precision_tolerance(Precision::kFp16, DType::kInt64).atol, 0);
+  const auto bf16 = precision_tolerance(Precision::kBf16, DType::kFloat32);
+  EXPECT_LT(fp16.rtol, bf16.rtol) << "bfloat16 keeps fewer significant bits than float16";
+  EXPECT_LE(bf16.atol, int8.atol);
 }
 
 TEST(Tolerances, OverridesReplaceOnlyWhatIsGiven) {
@@ -270,12 +272,12 @@ TEST(CompareOutputs, EachOutputGetsTheToleranceOfItsDtypeAndTheVerdictRecordsThe
   const auto floats = make(DType::kFloat32, {1.0});
   const auto ints = make(DType::kInt64, {3});
   const auto verdict = compare_outputs({ints, make(DType::kFloat32, {1.015})}, {ints, floats},
-                                       [](DType dtype) { return precision_tolerance("fp16", dtype); });
+                                       [](DType dtype) { return precision_tolerance(Precision::kFp16, dtype); });
   EXPECT_TRUE(verdict.passed);
   EXPECT_DOUBLE_EQ(verdict.atol, 1e-2);
   EXPECT_DOUBLE_EQ(verdict.rtol, 1e-2);
   const auto off_by_one = compare_outputs({make(DType::kInt64, {4})}, {ints},
-                                          [](DType dtype) { return precision_tolerance("int8", dtype); });
+                                          [](DType dtype) { return precision_tolerance(Precision::kInt8, dtype); });
   EXPECT_FALSE(off_by_one.passed) << "integer outputs are exact at any precision";
 }
 

@@ -6,6 +6,8 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/float16.h"
+#include "core/option_values.h"
+#include "core/precision.h"
 #include "core/shape.h"
 #include "core/tensor.h"
 
@@ -80,6 +82,54 @@ TEST(ExitCodes, AreDistinctPerKind) {
   EXPECT_EQ(exit_code_for(ErrorKind::kRuntime), 4);
   EXPECT_EQ(exit_code_for(ErrorKind::kOutput), 5);
   EXPECT_EQ(exit_code_for(ErrorKind::kUnavailable), 7);
+}
+
+TEST(Precision, NamesRoundTripAndUnknownNamesAreUsageErrors) {
+  for (Precision p : {Precision::kFp32, Precision::kFp16, Precision::kBf16, Precision::kInt8}) {
+    EXPECT_EQ(precision_from_name(precision_name(p)), p);
+    EXPECT_EQ(parse_precision(precision_name(p)), p);
+  }
+  EXPECT_FALSE(precision_from_name("FP16"));
+  try {
+    parse_precision("fp8");
+    FAIL() << "fp8 accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+    EXPECT_NE(std::string(e.what()).find("bf16"), std::string::npos) << "the error lists the valid names";
+  }
+}
+
+TEST(Precision, LessExactOrdersFp32Fp16Bf16Int8) {
+  EXPECT_EQ(less_exact(Precision::kFp32, Precision::kFp16), Precision::kFp16);
+  EXPECT_EQ(less_exact(Precision::kFp16, Precision::kFp32), Precision::kFp16);
+  EXPECT_EQ(less_exact(Precision::kFp16, Precision::kBf16), Precision::kBf16);
+  EXPECT_EQ(less_exact(Precision::kInt8, Precision::kBf16), Precision::kInt8);
+  EXPECT_EQ(less_exact(Precision::kFp32, Precision::kFp32), Precision::kFp32);
+}
+
+TEST(OptionValues, KeyValuePairsSplitAtTheFirstEqualsSign) {
+  EXPECT_EQ(parse_key_value("a=b=c"), (std::pair<std::string, std::string>{"a", "b=c"}));
+  EXPECT_EQ(parse_key_value("empty="), (std::pair<std::string, std::string>{"empty", ""}));
+  EXPECT_THROW(parse_key_value("=x"), Error);
+  EXPECT_THROW(parse_key_value("novalue"), Error);
+  const auto values = parse_key_values({"tf32=1", "layout=nchw"});
+  EXPECT_EQ(values.at("tf32"), "1");
+  EXPECT_EQ(values.at("layout"), "nchw");
+  EXPECT_THROW(parse_key_values({"tf32=1", "tf32=0"}), Error) << "a key given twice is ambiguous";
+}
+
+TEST(OptionValues, BooleansAcceptTheUsualSpellingsOnly) {
+  for (const char* yes : {"1", "true", "on", "yes"}) EXPECT_TRUE(parse_bool_value(yes, "x")) << yes;
+  for (const char* no : {"0", "false", "off", "no"}) EXPECT_FALSE(parse_bool_value(no, "x")) << no;
+  for (const char* bad : {"", "2", "TRUE ", "maybe"}) {
+    try {
+      parse_bool_value(bad, "runtime 'r': option k");
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+      EXPECT_NE(std::string(e.what()).find("option k"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace

@@ -101,20 +101,6 @@ TEST(KernelChooser, FewerKernelsThanChoosingLayerByLayer) {
   EXPECT_EQ(second.running, 0);
 }
 
-TEST(KernelReuseOption, ParsesFractionsAndRejectsTheRest) {
-  EXPECT_DOUBLE_EQ(parse_kernel_reuse_tolerance("0.05"), 0.05);
-  EXPECT_DOUBLE_EQ(parse_kernel_reuse_tolerance("0"), 0.0);
-  EXPECT_DOUBLE_EQ(parse_kernel_reuse_tolerance("1"), 1.0);
-  for (const char* bad : {"", "-0.1", "1.5", "5%", "abc", "nan", "inf"}) {
-    try {
-      parse_kernel_reuse_tolerance(bad);
-      ADD_FAILURE() << "accepted '" << bad << "'";
-    } catch (const Error& e) {
-      EXPECT_EQ(e.kind(), ErrorKind::kUsage) << bad;
-    }
-  }
-}
-
 TEST(DistinctKernels, CountsNamesOnceAndIgnoresOwnKernels) {
   EXPECT_EQ(distinct_kernels({"a", "b", "a", "", ""}), 2u);
   EXPECT_EQ(distinct_kernels({}), 0u);

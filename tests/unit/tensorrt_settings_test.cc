@@ -45,7 +45,7 @@ ErrorKind error_kind_of(const std::function<void()>& fn, std::string* message = 
 
 TEST(TensorRtSettings, DefaultsCacheOnFp32NoGraphs) {
   const auto settings = resolve_settings(static_model(), RuntimeOptions{});
-  EXPECT_EQ(settings.precision, "fp32");
+  EXPECT_EQ(settings.precision, Precision::kFp32);
   EXPECT_TRUE(settings.engine_cache);
   EXPECT_FALSE(settings.cuda_graph);
   EXPECT_TRUE(settings.profile.empty());  // a static model needs no profile
@@ -53,7 +53,7 @@ TEST(TensorRtSettings, DefaultsCacheOnFp32NoGraphs) {
 
 TEST(TensorRtSettings, Int8WithoutQdqOrCalibrationIsAClearUsageError) {
   RuntimeOptions options;
-  options.precision = "int8";
+  options.precision = Precision::kInt8;
   std::string message;
   EXPECT_EQ(error_kind_of([&] { resolve_settings(static_model(), options); }, &message), ErrorKind::kUsage);
   EXPECT_NE(message.find("QuantizeLinear"), std::string::npos) << message;
@@ -62,10 +62,10 @@ TEST(TensorRtSettings, Int8WithoutQdqOrCalibrationIsAClearUsageError) {
 
 TEST(TensorRtSettings, Int8AcceptsQdqModelOrCalibrationTable) {
   RuntimeOptions options;
-  options.precision = "int8";
+  options.precision = Precision::kInt8;
   const Model quantized = relu_model({fixed_dim(1), fixed_dim(4)}, true);
   EXPECT_TRUE(has_qdq_nodes(quantized.proto().graph()));
-  EXPECT_EQ(resolve_settings(quantized, options).precision, "int8");
+  EXPECT_EQ(resolve_settings(quantized, options).precision, Precision::kInt8);
 
   testing::TempDir dir;
   testing::write_text(dir / "calib.cache", "TRT-100-EntropyCalibration2\n");
@@ -79,7 +79,7 @@ TEST(TensorRtSettings, Int8AcceptsQdqModelOrCalibrationTable) {
 
 TEST(TensorRtSettings, MissingCalibrationTableIsAnInputError) {
   RuntimeOptions options;
-  options.precision = "int8";
+  options.precision = Precision::kInt8;
   options.extra["calibration_table"] = "/no/such/table";
   EXPECT_EQ(error_kind_of([&] { resolve_settings(static_model(), options); }), ErrorKind::kInput);
 }
@@ -91,13 +91,13 @@ TEST(TensorRtSettings, UnknownOptionsAndBadValuesAreUsageErrors) {
   options.extra = {{"cuda_graph", "maybe"}};
   EXPECT_EQ(error_kind_of([&] { resolve_settings(static_model(), options); }), ErrorKind::kUsage);
   options.extra = {};
-  options.precision = "bf8";
+  options.precision = Precision::kBf16;  // not a TensorRT precision here
   EXPECT_EQ(error_kind_of([&] { resolve_settings(static_model(), options); }), ErrorKind::kUsage);
 }
 
 TEST(TensorRtSettings, SwitchesReachProviderOptions) {
   RuntimeOptions options;
-  options.precision = "fp16";
+  options.precision = Precision::kFp16;
   options.extra = {{"engine_cache", "0"}, {"cuda_graph", "1"}, {"workspace", "2G"}};
   const auto settings = resolve_settings(static_model(), options);
   EXPECT_FALSE(settings.engine_cache);
@@ -166,7 +166,7 @@ TEST(TensorRtCacheKey, ChangesWithEverythingAnEngineDependsOn) {
   EXPECT_TRUE(changed([](EngineIdentity& i, TensorRtSettings&, std::string&) { i.gpu = "NVIDIA H200 sm_9.0"; }));
   EXPECT_TRUE(changed([](EngineIdentity& i, TensorRtSettings&, std::string&) { i.tensorrt_version = "10.10.0"; }));
   EXPECT_TRUE(changed([](EngineIdentity& i, TensorRtSettings&, std::string&) { i.onnxruntime_version = "1.30.0"; }));
-  EXPECT_TRUE(changed([](EngineIdentity&, TensorRtSettings& s, std::string&) { s.precision = "fp16"; }));
+  EXPECT_TRUE(changed([](EngineIdentity&, TensorRtSettings& s, std::string&) { s.precision = Precision::kFp16; }));
   EXPECT_TRUE(changed([](EngineIdentity&, TensorRtSettings& s, std::string&) { s.profile.max = "x:64x3"; }));
   EXPECT_TRUE(changed([](EngineIdentity&, TensorRtSettings& s, std::string&) { s.profile.min = "x:2x3"; }));
   EXPECT_TRUE(changed([](EngineIdentity&, TensorRtSettings&, std::string& c) { c = "table-sha"; }));

@@ -76,16 +76,6 @@ int KernelChooser::settle() {
   return slower;
 }
 
-double parse_kernel_reuse_tolerance(const std::string& text) {
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !std::isfinite(value) || value < 0 || value > 1) {
-    fail(ErrorKind::kUsage,
-         "runtime 'foundry': option kernel-reuse={} must be a fraction from 0 to 1 (0.05 allows 5% slower)", text);
-  }
-  return value;
-}
-
 size_t distinct_kernels(const std::vector<std::string>& kernels) {
   std::set<std::string> names;
   for (const auto& k : kernels) {

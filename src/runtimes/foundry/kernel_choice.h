@@ -45,10 +45,6 @@ class KernelChooser {
   std::vector<Layer> layers_;
 };
 
-// The default and the parsing of `--option kernel-reuse=FRACTION`: a number in [0, 1]; throws Error(kUsage).
-inline constexpr double kDefaultKernelReuseTolerance = 0.05;
-double parse_kernel_reuse_tolerance(const std::string& text);
-
 // Library kernels a plan launches (distinct names among `kernels`, empty names ignored).
 size_t distinct_kernels(const std::vector<std::string>& kernels);
 

@@ -30,23 +30,18 @@ void parse_checked(std::string_view bytes, const nlohmann::json& fingerprint, co
 }
 }  // namespace
 
-nlohmann::json plan_fingerprint(const Model& model, const RuntimeOptions& options, const std::string& gpu,
+nlohmann::json plan_fingerprint(const Model& model, const FoundryOptions& options,
+                                const std::map<std::string, Shape>& shapes, const std::string& gpu,
                                 const std::string& compute_capability, const std::string& library_versions) {
-  nlohmann::json shapes = nlohmann::json::object();
-  for (const auto& [name, shape] : resolve_input_shapes(model, options.shapes)) shapes[name] = format_shape(shape);
-  const auto extra = [&](const char* key, const char* fallback) {
-    const auto it = options.extra.find(key);
-    return it == options.extra.end() ? std::string(fallback) : it->second;
-  };
+  nlohmann::json resolved = nlohmann::json::object();
+  for (const auto& [name, shape] : resolve_input_shapes(model, shapes)) resolved[name] = format_shape(shape);
   return {{"model_digest", model_content_digest(model)},
-          {"precision", options.precision},
-          {"tf32", extra("tf32", "0")},
-          {"layout", extra("layout", "nhwc")},
-          {"depthwise", extra("depthwise", "auto")},
-          {"kernel_reuse", options.extra.contains("kernel-reuse")
-                               ? parse_kernel_reuse_tolerance(options.extra.at("kernel-reuse"))
-                               : kDefaultKernelReuseTolerance},
-          {"shapes", shapes},
+          {"precision", precision_name(options.precision)},
+          {"tf32", options.tf32},
+          {"layout", layout_name(options.layout)},
+          {"depthwise", depthwise_name(options.depthwise)},
+          {"kernel_reuse", options.kernel_reuse_tolerance},
+          {"shapes", resolved},
           {"gpu", gpu},
           {"compute_capability", compute_capability},
           {"foundry_version", kFoundryVersion},

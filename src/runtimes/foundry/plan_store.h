@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/model.h"
+#include "runtimes/foundry/options.h"
 #include "runtimes/foundry/plan_format.h"
 #include "runtimes/runtime.h"
 
@@ -15,7 +16,8 @@ namespace inferfoundry::foundry {
 inline constexpr const char* kFoundryVersion = "0.1.0";
 
 // Everything a plan depends on. Two plans are interchangeable only when their fingerprints are equal.
-nlohmann::json plan_fingerprint(const Model& model, const RuntimeOptions& options, const std::string& gpu,
+nlohmann::json plan_fingerprint(const Model& model, const FoundryOptions& options,
+                                const std::map<std::string, Shape>& shapes, const std::string& gpu,
                                 const std::string& compute_capability, const std::string& library_versions);
 std::string cache_key(const nlohmann::json& fingerprint);
 

@@ -14,30 +14,23 @@
 #include "runtimes/foundry/builder.h"
 #include "runtimes/foundry/engine.h"
 #include "runtimes/foundry/lt_matmul.h"
+#include "runtimes/foundry/options.h"
 #include "runtimes/foundry/plan_store.h"
 
 namespace inferfoundry {
 namespace foundry {
 namespace {
 
-std::string option(const RuntimeOptions& options, const char* key, const std::string& fallback = "") {
-  const auto it = options.extra.find(key);
-  return it == options.extra.end() ? fallback : it->second;
-}
-
-bool flag(const RuntimeOptions& options, const char* key) {
-  const std::string value = option(options, key, "0");
-  if (value == "1" || value == "true" || value == "on") return true;
-  if (value == "0" || value == "false" || value == "off") return false;
-  fail(ErrorKind::kUsage, "runtime 'foundry': option {}={} must be 0 or 1", key, value);
-}
-
 void warn(const std::string& message) { fmt::print(stderr, "foundry: warning: {}\n", message); }
 
 class FoundrySession : public Session {
  public:
-  FoundrySession(std::unique_ptr<Engine> engine, const Model& model, bool include_transfers, nlohmann::json details)
-      : engine_(std::move(engine)), include_transfers_(include_transfers), details_(std::move(details)) {
+  FoundrySession(std::unique_ptr<Engine> engine, const Model& model, bool include_transfers, Precision precision,
+                 nlohmann::json details)
+      : engine_(std::move(engine)),
+        include_transfers_(include_transfers),
+        precision_(precision),
+        details_(std::move(details)) {
     for (const TensorSpec& spec : model.outputs()) output_names_.push_back(spec.name);
     for (size_t k = 0; k < engine_->plan().graph.inputs.size(); ++k)
       host_inputs_.emplace_back(std::max<size_t>(1, engine_->input_value(k).byte_size()));
@@ -101,6 +94,7 @@ class FoundrySession : public Session {
     return out;
   }
 
+  Precision precision() const override { return precision_; }
   nlohmann::json details() const override { return details_; }
 
  private:
@@ -121,6 +115,7 @@ class FoundrySession : public Session {
 
   std::unique_ptr<Engine> engine_;
   bool include_transfers_;
+  Precision precision_;
   nlohmann::json details_;
   std::vector<std::string> output_names_;
   std::vector<cuda::PinnedBuffer> host_inputs_, host_outputs_;
@@ -148,18 +143,7 @@ class FoundryRuntime : public Runtime {
   std::string version() const override { return fmt::format("{} ({})", kFoundryVersion, dnn_versions()); }
 
   std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& requested) const override {
-    RuntimeOptions options = requested;
-    if (fixed_fp16_ && options.precision == "fp32") options.precision = "fp16";
-    reject_unknown_options(options, name(),
-                           {"profile", "profile-iterations", "save-plan", "load-plan", "tf32", "layout", "progress",
-                            "depthwise", "kernel-reuse"});
-    if (options.precision != "fp32" && options.precision != "fp16") {
-      fail(ErrorKind::kUsage, "runtime 'foundry' builds fp32 or fp16 plans; --precision {} is not supported",
-           options.precision);
-    }
-    const std::string layout = option(options, "layout", "nhwc");
-    if (layout != "nhwc" && layout != "nchw")
-      fail(ErrorKind::kUsage, "runtime 'foundry': layout must be nhwc or nchw, not '{}'", layout);
+    const FoundryOptions options = parse_foundry_options(requested, fixed_fp16_);
     const Availability available = availability();
     if (!available.available) fail(ErrorKind::kUnavailable, "runtime 'foundry' is unavailable: {}", available.reason);
     const auto gpu = cuda::query_gpu();
@@ -175,24 +159,21 @@ class FoundryRuntime : public Runtime {
     // algorithm check or a product; it waits for the context, then runs on a helper thread while this one
     // hashes the model and reads the plan (or, building, runs the graph passes).
     std::future<WarmLtHandle> warm_lt =
-        std::async(std::launch::async, warm_cublaslt_handle, options.precision == "fp16", flag(options, "tf32"));
+        std::async(std::launch::async, warm_cublaslt_handle, options.precision == Precision::kFp16, options.tf32);
     const nlohmann::json fingerprint =
-        plan_fingerprint(model, options, gpu->name, gpu->compute_capability(),
+        plan_fingerprint(model, options, requested.shapes, gpu->name, gpu->compute_capability(),
                          fmt::format("CUDA runtime {} / {}", gpu->runtime_version, dnn_versions()));
-    const std::string depthwise = option(options, "depthwise", "auto");
-    if (depthwise != "auto" && depthwise != "foundry")
-      fail(ErrorKind::kUsage, "runtime 'foundry': depthwise must be auto or foundry, not '{}'", depthwise);
-    EngineOptions engine_options{.tf32 = flag(options, "tf32"),
-                                 .own_depthwise = depthwise == "foundry",
-                                 .kernel_reuse_tolerance = fingerprint["kernel_reuse"].get<double>()};
-    if (isatty(fileno(stderr)) || flag(options, "progress")) {
+    EngineOptions engine_options{.tf32 = options.tf32,
+                                 .own_depthwise = options.depthwise == DepthwiseKernel::kFoundry,
+                                 .kernel_reuse_tolerance = options.kernel_reuse_tolerance};
+    if (isatty(fileno(stderr)) || options.progress) {
       engine_options.progress = [](const std::string& line) { fmt::print(stderr, "foundry: {}\n", line); };
     }
 
     nlohmann::json details = {
         {"fingerprint", fingerprint}, {"fingerprint_ms", watch.elapsed_ms()}, {"gpu_init_ms", gpu_init_ms}};
     const Stopwatch read_watch;
-    std::optional<PlanFile> plan = existing_plan(options, fingerprint, details);
+    std::optional<PlanFile> plan = existing_plan(options, requested.cache_dir, fingerprint, details);
     std::unique_ptr<Engine> engine;
     if (plan) {
       details["plan_read_ms"] = read_watch.elapsed_ms();
@@ -203,7 +184,7 @@ class FoundryRuntime : public Runtime {
       details["load_ms"] = watch.elapsed_ms();
       save_plan_file(options, serialize_plan(engine->plan()), details);  // --save-plan holds also for loaded plans
     } else {
-      engine = build(model, options, fingerprint, engine_options, warm_lt, details);
+      engine = build(model, options, requested, fingerprint, engine_options, warm_lt, details);
       details["build_ms"] = watch.elapsed_ms();
     }
     details["prepare_ms"] = prepare_watch.elapsed_ms();
@@ -216,22 +197,20 @@ class FoundryRuntime : public Runtime {
     details["summary"] = engine->plan().summary;
     details["kernels"] = engine->kernels();
     details["kernel_summary"] = engine->kernel_summary();
-    if (flag(options, "profile")) {
-      const int iterations = std::stoi(option(options, "profile-iterations", "50"));
-      details["profile"] = engine->profile(std::max(1, iterations));
-    }
-    return std::make_unique<FoundrySession>(std::move(engine), model, options.include_transfers, std::move(details));
+    if (options.profile) details["profile"] = engine->profile(options.profile_iterations);
+    return std::make_unique<FoundrySession>(std::move(engine), model, requested.include_transfers, options.precision,
+                                            std::move(details));
   }
 
  private:
-  static std::optional<PlanFile> existing_plan(const RuntimeOptions& options, const nlohmann::json& fingerprint,
-                                               nlohmann::json& details) {
+  static std::optional<PlanFile> existing_plan(const FoundryOptions& options, const std::filesystem::path& cache_dir,
+                                               const nlohmann::json& fingerprint, nlohmann::json& details) {
     PlanRead read;
-    if (const std::string path = option(options, "load-plan"); !path.empty()) {
-      read = read_plan_file(path, fingerprint);
-      details["plan_source"] = read.plan ? "plan file " + path : "built (plan file unusable)";
-    } else if (!options.cache_dir.empty()) {
-      read = read_cached_plan(options.cache_dir, fingerprint);
+    if (!options.load_plan.empty()) {
+      read = read_plan_file(options.load_plan, fingerprint);
+      details["plan_source"] = read.plan ? "plan file " + options.load_plan.string() : "built (plan file unusable)";
+    } else if (!cache_dir.empty()) {
+      read = read_cached_plan(cache_dir, fingerprint);
       details["plan_source"] = read.plan ? "cache" : "built (cache miss)";
     } else {
       details["plan_source"] = "built (no cache folder given)";
@@ -244,13 +223,14 @@ class FoundryRuntime : public Runtime {
     return std::move(read.plan);
   }
 
-  static std::unique_ptr<Engine> build(const Model& model, const RuntimeOptions& options,
-                                       const nlohmann::json& fingerprint, const EngineOptions& engine_options,
-                                       std::future<WarmLtHandle>& warm_lt, nlohmann::json& details) {
+  static std::unique_ptr<Engine> build(const Model& model, const FoundryOptions& options,
+                                       const RuntimeOptions& requested, const nlohmann::json& fingerprint,
+                                       const EngineOptions& engine_options, std::future<WarmLtHandle>& warm_lt,
+                                       nlohmann::json& details) {
     BuildOptions build_options;
-    build_options.format.fp16 = options.precision == "fp16";
-    build_options.format.nhwc = option(options, "layout", "nhwc") == "nhwc";
-    build_options.shapes = options.shapes;
+    build_options.format.fp16 = options.precision == Precision::kFp16;
+    build_options.format.nhwc = options.layout == ActivationLayout::kNhwc;
+    build_options.shapes = requested.shapes;
     const Stopwatch passes_watch;
     BuiltGraph built = build_graph(model, build_options);
     details["passes_ms"] = passes_watch.elapsed_ms();
@@ -264,7 +244,7 @@ class FoundryRuntime : public Runtime {
     details["kernel_selection_ms"] = choose_watch.elapsed_ms();
     const std::string bytes = serialize_plan(engine->plan());
     details["plan_bytes"] = bytes.size();
-    if (!options.cache_dir.empty()) write_cached_plan(options.cache_dir, fingerprint, bytes);
+    if (!requested.cache_dir.empty()) write_cached_plan(requested.cache_dir, fingerprint, bytes);
     save_plan_file(options, bytes, details);
     return engine;
   }
@@ -278,10 +258,10 @@ class FoundryRuntime : public Runtime {
     return std::move(warm.handle);
   }
 
-  static void save_plan_file(const RuntimeOptions& options, const std::string& bytes, nlohmann::json& details) {
-    if (const std::string path = option(options, "save-plan"); !path.empty()) {
-      write_file_atomically(path, bytes);
-      details["plan_saved_to"] = path;
+  static void save_plan_file(const FoundryOptions& options, const std::string& bytes, nlohmann::json& details) {
+    if (!options.save_plan.empty()) {
+      write_file_atomically(options.save_plan, bytes);
+      details["plan_saved_to"] = options.save_plan.string();
     }
   }
 

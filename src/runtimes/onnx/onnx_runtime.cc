@@ -14,9 +14,9 @@ class OnnxCpuRuntime : public Runtime {
 
   std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& options) const override {
     reject_unknown_options(options, name(), {});
-    if (options.precision != "fp32") {
+    if (options.precision != Precision::kFp32) {
       fail(ErrorKind::kUsage, "runtime 'onnx' runs the model as it is; --precision {} is not supported on the CPU",
-           options.precision);
+           precision_name(options.precision));
     }
     auto env = ort::shared_environment();
     Ort::Session session = ort::create_session(*env, model, ort::base_session_options(options));
@@ -24,7 +24,7 @@ class OnnxCpuRuntime : public Runtime {
         {"execution_provider", "CPUExecutionProvider"},
         {"graph_optimization", "all"},
         {"intra_op_threads", options.threads > 0 ? nlohmann::json(options.threads) : nlohmann::json("default")}};
-    return std::make_unique<ort::HostSession>(std::move(env), std::move(session), std::move(details));
+    return std::make_unique<ort::HostSession>(std::move(env), std::move(session), Precision::kFp32, std::move(details));
   }
 };
 

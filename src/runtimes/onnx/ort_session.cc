@@ -89,8 +89,9 @@ Ort::Value value_view(Tensor& tensor) {
                                   to_ort_type(tensor.dtype()));
 }
 
-HostSession::HostSession(std::shared_ptr<Ort::Env> env, Ort::Session session, nlohmann::json details)
-    : env_(std::move(env)), session_(std::move(session)), details_(std::move(details)) {
+HostSession::HostSession(std::shared_ptr<Ort::Env> env, Ort::Session session, Precision precision,
+                         nlohmann::json details)
+    : env_(std::move(env)), session_(std::move(session)), precision_(precision), details_(std::move(details)) {
   Ort::AllocatorWithDefaultOptions allocator;
   for (size_t i = 0; i < session_.GetInputCount(); ++i) {
     input_names_.push_back(session_.GetInputNameAllocated(i, allocator).get());

@@ -35,16 +35,18 @@ nlohmann::json nodes_by_provider(const Ort::Session& session);
 // set_inputs() over buffers this object owns, so run() is only Session::Run.
 class HostSession : public Session {
  public:
-  HostSession(std::shared_ptr<Ort::Env> env, Ort::Session session, nlohmann::json details);
+  HostSession(std::shared_ptr<Ort::Env> env, Ort::Session session, Precision precision, nlohmann::json details);
 
   void set_inputs(const std::vector<Tensor>& inputs) override;
   RunTiming run() override;
   std::vector<Tensor> outputs() override;
+  Precision precision() const override { return precision_; }
   nlohmann::json details() const override { return details_; }
 
  private:
   std::shared_ptr<Ort::Env> env_;
   Ort::Session session_;
+  Precision precision_;
   nlohmann::json details_;
   std::vector<std::string> input_names_;
   std::vector<std::string> output_names_;

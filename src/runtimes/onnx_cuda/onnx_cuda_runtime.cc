@@ -26,21 +26,21 @@ class OnnxCudaRuntime : public Runtime {
 
   std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& options) const override {
     reject_unknown_options(options, name(), {"cudnn_conv_algo_search", "use_tf32"});
-    if (options.precision != "fp32" && options.precision != "fp16") {
-      fail(ErrorKind::kUsage, "runtime '{}' supports --precision fp32 or fp16, not {}", name(), options.precision);
+    if (options.precision != Precision::kFp32 && options.precision != Precision::kFp16) {
+      fail(ErrorKind::kUsage, "runtime '{}' supports --precision fp32 or fp16, not {}", name(),
+           precision_name(options.precision));
     }
-    const std::string precision = fixed_fp16_ ? "fp16" : options.precision;
+    const Precision precision = fixed_fp16_ ? Precision::kFp16 : options.precision;
     if (const auto available = availability(); !available.available)
       fail(ErrorKind::kUnavailable, "onnx-cuda: {}", available.reason);
 
     nlohmann::json details = {{"execution_provider", "CUDAExecutionProvider"},
-                              {"precision", precision},
                               {"use_tf32", options.extra.count("use_tf32") ? options.extra.at("use_tf32") : "0"}};
     // fp16: small models are converted in memory; those whose float16 form nears protobuf's 2 GiB limit are
     // written with external data into the cache folder (reused by later runs) or a temporary folder, and
     // ORT loads them from there (onnx_cuda/fp16_model.h).
     onnx_cuda::Fp16Model converted;
-    if (precision == "fp16") {
+    if (precision == Precision::kFp16) {
       converted = onnx_cuda::prepare_fp16_model(model, options.cache_dir);
       details.update(converted.details);
     }
@@ -61,6 +61,7 @@ class OnnxCudaRuntime : public Runtime {
     details["nodes_by_provider"] = ort::nodes_by_provider(session);
 
     ort::DeviceSessionSetup setup;
+    setup.precision = precision;
     setup.include_transfers = options.include_transfers;
     setup.device_memory_before = memory_before;
     setup.details = std::move(details);

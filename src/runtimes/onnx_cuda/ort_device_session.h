@@ -30,6 +30,7 @@ Availability combine(const std::vector<Availability>& parts);
 
 // Everything a device session needs beyond the ORT session itself.
 struct DeviceSessionSetup {
+  Precision precision = Precision::kFp32;  // what the session computes at (reported, not applied)
   bool include_transfers = false;
   size_t device_memory_before = 0;  // cuda::device_memory_used_bytes() before the ORT session was created
   nlohmann::json details = nlohmann::json::object();
@@ -52,6 +53,7 @@ class DeviceSession : public Session {
   void set_inputs(const std::vector<Tensor>& inputs) override;
   RunTiming run() override;
   std::vector<Tensor> outputs() override;
+  Precision precision() const override { return setup_.precision; }
   nlohmann::json details() const override;
 
  private:

@@ -124,7 +124,6 @@ class TensorRtRuntime : public Runtime {
     nlohmann::json nodes = ort::nodes_by_provider(session);
     nlohmann::json details = {
         {"execution_provider", "TensorrtExecutionProvider"},
-        {"precision", settings.precision},
         {"cuda_graph", settings.cuda_graph},
         {"shape_profile", settings.profile.empty() ? nlohmann::json(nullptr)
                                                    : nlohmann::json{{"min", settings.profile.min},
@@ -139,6 +138,7 @@ class TensorRtRuntime : public Runtime {
     if (!folders.engine_dir.empty()) details["engine_cache_folder"] = folders.engine_dir.string();
 
     ort::DeviceSessionSetup setup;
+    setup.precision = settings.precision;
     setup.include_transfers = options.include_transfers;
     setup.device_memory_before = memory_before;
     setup.details = std::move(details);

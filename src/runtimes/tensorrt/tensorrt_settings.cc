@@ -6,6 +6,7 @@
 
 #include "cache/cache.h"
 #include "core/error.h"
+#include "core/option_values.h"
 
 namespace inferfoundry::tensorrt {
 namespace {
@@ -13,9 +14,7 @@ namespace {
 bool parse_switch(const RuntimeOptions& options, const std::string& key, bool fallback) {
   const auto it = options.extra.find(key);
   if (it == options.extra.end()) return fallback;
-  if (it->second == "1" || it->second == "on" || it->second == "true") return true;
-  if (it->second == "0" || it->second == "off" || it->second == "false") return false;
-  fail(ErrorKind::kUsage, "runtime 'tensorrt': --option {}={} must be 0 or 1", key, it->second);
+  return parse_bool_value(it->second, fmt::format("runtime 'tensorrt': --option {}", key));
 }
 
 // One shape per model input: given by name, else from symbolic dimensions, else 1 for what nothing fixes
@@ -112,8 +111,9 @@ TensorRtSettings resolve_settings(const Model& model, const RuntimeOptions& opti
   reject_unknown_options(options, "tensorrt", {"engine_cache", "cuda_graph", "calibration_table", "workspace"});
   TensorRtSettings settings;
   settings.precision = options.precision;
-  if (settings.precision != "fp32" && settings.precision != "fp16" && settings.precision != "int8") {
-    fail(ErrorKind::kUsage, "runtime 'tensorrt' supports --precision fp32, fp16 or int8, not {}", settings.precision);
+  if (settings.precision == Precision::kBf16) {
+    fail(ErrorKind::kUsage, "runtime 'tensorrt' supports --precision fp32, fp16 or int8, not {}",
+         precision_name(settings.precision));
   }
   settings.engine_cache = parse_switch(options, "engine_cache", true);
   settings.cuda_graph = parse_switch(options, "cuda_graph", false);
@@ -125,10 +125,11 @@ TensorRtSettings resolve_settings(const Model& model, const RuntimeOptions& opti
     if (!std::filesystem::is_regular_file(settings.calibration_table, ec)) {
       fail(ErrorKind::kInput, "runtime 'tensorrt': calibration table {} is not a readable file", it->second);
     }
-    if (settings.precision != "int8")
+    if (settings.precision != Precision::kInt8)
       fail(ErrorKind::kUsage, "runtime 'tensorrt': calibration_table is only used with --precision int8");
   }
-  if (settings.precision == "int8" && settings.calibration_table.empty() && !has_qdq_nodes(model.proto().graph())) {
+  if (settings.precision == Precision::kInt8 && settings.calibration_table.empty() &&
+      !has_qdq_nodes(model.proto().graph())) {
     fail(ErrorKind::kUsage,
          "runtime 'tensorrt': --precision int8 needs a quantized model (QuantizeLinear/DequantizeLinear nodes) or a "
          "calibration table (--option calibration_table=FILE); {} has neither",
@@ -141,8 +142,9 @@ TensorRtSettings resolve_settings(const Model& model, const RuntimeOptions& opti
 std::string engine_cache_key(const EngineIdentity& identity, const TensorRtSettings& settings,
                              const std::string& calibration_sha256) {
   return Cache::make_key({"tensorrt-engine-v1", identity.model_digest, identity.gpu, identity.tensorrt_version,
-                          identity.onnxruntime_version, settings.precision, settings.profile.min, settings.profile.opt,
-                          settings.profile.max, calibration_sha256, std::to_string(settings.workspace_bytes)});
+                          identity.onnxruntime_version, std::string(precision_name(settings.precision)),
+                          settings.profile.min, settings.profile.opt, settings.profile.max, calibration_sha256,
+                          std::to_string(settings.workspace_bytes)});
 }
 
 std::string timing_cache_key(const EngineIdentity& identity) {
@@ -154,8 +156,8 @@ std::unordered_map<std::string, std::string> provider_options(const TensorRtSett
                                                               const std::filesystem::path& timing_dir) {
   std::unordered_map<std::string, std::string> options = {
       {"device_id", "0"},
-      {"trt_fp16_enable", settings.precision == "fp16" || settings.precision == "int8" ? "1" : "0"},
-      {"trt_int8_enable", settings.precision == "int8" ? "1" : "0"},
+      {"trt_fp16_enable", settings.precision == Precision::kFp16 || settings.precision == Precision::kInt8 ? "1" : "0"},
+      {"trt_int8_enable", settings.precision == Precision::kInt8 ? "1" : "0"},
       {"trt_cuda_graph_enable", settings.cuda_graph ? "1" : "0"},
       {"trt_engine_cache_enable", engine_dir.empty() ? "0" : "1"},
       {"trt_timing_cache_enable", timing_dir.empty() ? "0" : "1"},

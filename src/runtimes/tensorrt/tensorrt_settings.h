@@ -19,7 +19,7 @@ struct ShapeProfile {
 // The tensorrt runtime's settings, checked and resolved from RuntimeOptions before any GPU work: this
 // is the part of the runtime that runs (and is tested) on machines without TensorRT.
 struct TensorRtSettings {
-  std::string precision = "fp32";           // fp32 | fp16 | int8
+  Precision precision = Precision::kFp32;   // fp32 | fp16 | int8
   bool engine_cache = true;                 // --option engine_cache=0 turns the engine and timing caches off
   bool cuda_graph = false;                  // --option cuda_graph=1
   std::filesystem::path calibration_table;  // int8 without Q/DQ nodes needs one
