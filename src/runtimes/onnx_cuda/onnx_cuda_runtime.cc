@@ -25,7 +25,11 @@ class OnnxCudaRuntime : public Runtime {
   std::string version() const override { return ort::version_string(); }
 
   std::unique_ptr<Session> prepare(const Model& model, const RuntimeOptions& options) const override {
-    reject_unknown_options(options, name(), {"cudnn_conv_algo_search", "use_tf32"});
+    reject_unknown_options(options, name(), {"cudnn_conv_algo_search", "use_tf32", "provider_api"});
+    const auto api_option = options.extra.find("provider_api");
+    const ort::ProviderApi wanted_api = api_option == options.extra.end()
+                                            ? ort::ProviderApi::kAuto
+                                            : ort::parse_provider_api(api_option->second, name());
     if (options.precision != Precision::kFp32 && options.precision != Precision::kFp16) {
       fail(ErrorKind::kUsage, "runtime '{}' supports --precision fp32 or fp16, not {}", name(),
            precision_name(options.precision));
@@ -53,9 +57,13 @@ class OnnxCudaRuntime : public Runtime {
     ort::record_provider_assignment(session_options);
     // fp32 means fp32: TF32 tensor-core math (ORT's default) is opt-in with --option use_tf32=1.
     std::unordered_map<std::string, std::string> settings = {{"device_id", "0"}, {"use_tf32", "0"}};
-    for (const auto& [key, value] : options.extra) settings[key] = value;
+    for (const auto& [key, value] : options.extra) {
+      if (key != "provider_api") settings[key] = value;
+    }
     // Kernels go to our stream, so CUDA events recorded on it bracket exactly this session's work.
-    ort::append_gpu_provider(*env, session_options, kProviderLibrary, "CUDAExecutionProvider", settings, stream->get());
+    const ort::ProviderApi api =
+        ort::append_cuda_provider(*env, session_options, kProviderLibrary, settings, stream->get(), wanted_api);
+    details["provider_api"] = ort::provider_api_name(api);
     Ort::Session session = ort::create_session(*env, to_run, session_options);
     converted.lock.reset();  // ORT has read the converted model's files
     details["nodes_by_provider"] = ort::nodes_by_provider(session);

@@ -59,6 +59,56 @@ std::vector<Ort::ConstEpDevice> gpu_devices_of(const Ort::Env& env, std::string_
 }
 }  // namespace
 
+std::string_view provider_api_name(ProviderApi api) {
+  switch (api) {
+    case ProviderApi::kAuto:
+      return "auto";
+    case ProviderApi::kBuiltIn:
+      return "built-in";
+    case ProviderApi::kPlugin:
+      return "plugin";
+  }
+  return "auto";
+}
+
+ProviderApi parse_provider_api(std::string_view text, std::string_view runtime) {
+  for (ProviderApi api : {ProviderApi::kAuto, ProviderApi::kBuiltIn, ProviderApi::kPlugin}) {
+    if (provider_api_name(api) == text) return api;
+  }
+  fail(ErrorKind::kUsage, "runtime '{}': option provider_api={} must be auto, built-in or plugin", runtime, text);
+}
+
+namespace {
+
+// ORT's own way for a core built with CUDA (the official GPU packages): the core loads the provider library
+// from its folder through libonnxruntime_providers_shared.so. Throws Ort::Exception on a core without CUDA.
+void append_builtin_cuda(Ort::SessionOptions& session_options,
+                         const std::unordered_map<std::string, std::string>& options, cudaStream_t stream) {
+  Ort::CUDAProviderOptions cuda_options;
+  cuda_options.Update(options);
+  cuda_options.UpdateWithValue("user_compute_stream", stream);
+  session_options.AppendExecutionProvider_CUDA_V2(*cuda_options);
+}
+
+}  // namespace
+
+ProviderApi append_cuda_provider(Ort::Env& env, Ort::SessionOptions& session_options, std::string_view library_file,
+                                 std::unordered_map<std::string, std::string> options, cudaStream_t stream,
+                                 ProviderApi wanted) {
+  if (wanted != ProviderApi::kPlugin) {
+    try {
+      append_builtin_cuda(session_options, options, stream);
+      return ProviderApi::kBuiltIn;
+    } catch (const Ort::Exception& e) {
+      // The CPU-only core answers "not enabled in this build": then the plugin route is the only one.
+      if (wanted == ProviderApi::kBuiltIn)
+        fail(ErrorKind::kRuntime, "this ONNX Runtime core has no built-in CUDA provider: {}", e.what());
+    }
+  }
+  append_gpu_provider(env, session_options, library_file, "CUDAExecutionProvider", std::move(options), stream);
+  return ProviderApi::kPlugin;
+}
+
 void append_gpu_provider(Ort::Env& env, Ort::SessionOptions& session_options, std::string_view library_file,
                          std::string_view provider_name, std::unordered_map<std::string, std::string> options,
                          cudaStream_t stream) {

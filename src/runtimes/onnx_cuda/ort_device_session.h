@@ -25,6 +25,19 @@ void append_gpu_provider(Ort::Env& env, Ort::SessionOptions& session_options, st
                          std::string_view provider_name, std::unordered_map<std::string, std::string> options,
                          cudaStream_t stream);
 
+// How the CUDA provider is attached to a session. ORT's official GPU packages ship a core built with CUDA,
+// which loads the provider library itself (kBuiltIn, AppendExecutionProvider_CUDA_V2); the npm CPU core has
+// no CUDA hooks and can only take it as a plugin execution provider library (kPlugin). kAuto tries built-in
+// first and falls back to the plugin route on a core without CUDA. docs/gpu.md says which pairing is used.
+enum class ProviderApi { kAuto, kBuiltIn, kPlugin };
+std::string_view provider_api_name(ProviderApi api);
+// "auto", "built-in" or "plugin" (--option provider_api=...); anything else is Error(kUsage).
+ProviderApi parse_provider_api(std::string_view text, std::string_view runtime);
+// Appends the CUDA provider the way `wanted` says and returns the way it was attached.
+ProviderApi append_cuda_provider(Ort::Env& env, Ort::SessionOptions& session_options, std::string_view library_file,
+                                 std::unordered_map<std::string, std::string> options, cudaStream_t stream,
+                                 ProviderApi wanted);
+
 // Joins the reasons of every unavailable part with "; " (empty parts are skipped).
 Availability combine(const std::vector<Availability>& parts);
 
