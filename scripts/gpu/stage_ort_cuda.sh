@@ -14,7 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build_dir=$(realpath "${1:?usage: stage_ort_cuda.sh BUILD_DIR DEST}")
 dest=${2:?usage: stage_ort_cuda.sh BUILD_DIR DEST}
-readonly part_mib=58   # a part plus the checkout stays under one run's 64 MiB
+readonly part_mib=${PART_MIB:-50}  # a part plus the checkout (~7 MiB) stays under one run's 64 MiB
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/inferfoundry-gpu-stage
 mkdir -p "$cache"
 
@@ -39,7 +39,9 @@ last=$dest/${#parts[@]}
 # The bundle: the binary with its libraries (ONNX Runtime, protobuf, fmt, OpenSSL) and the small providers.
 bundle=$(mktemp -d)
 trap 'rm -rf "$bundle"' EXIT
-"$root/scripts/bundle.sh" --build-dir "$build_dir" "$bundle/inferfoundry" >/dev/null
+# EXTRA_BINARIES: more programs for the bundle's bin/ (test programs the device run needs).
+# shellcheck disable=SC2086 # a space-separated list of paths
+"$root/scripts/bundle.sh" --build-dir "$build_dir" "$bundle/inferfoundry" ${EXTRA_BINARIES:-} >/dev/null
 cp "$cache/ort/lib/libonnxruntime_providers_tensorrt.so" "$cache/ort/lib/libonnxruntime_providers_shared.so" \
   "$bundle/inferfoundry/lib/"
 tar -C "$bundle" -cJf "$last/bundle.tar.xz" inferfoundry
