@@ -38,7 +38,7 @@ while IFS=$'\t' read -r name _ _ _ _ _ _ _ _ shapes args; do
     [[ $way == cudacore-* ]] && env_prefix=(env LD_LIBRARY_PATH="$alt")
     [[ $way == cudacore-builtin ]] && api=built-in
     command=("${env_prefix[@]}" "$bundle/bin/inferfoundry" benchmark --model "$models/$name.onnx" --runtimes
-      onnx,onnx-cuda --option "provider_api=$api" --warmup 2 --iterations 10 --output "$out/${name}_$way.json")
+      onnx,onnx-cuda --option "onnx-cuda:provider_api=$api" --warmup 2 --iterations 10 --output "$out/${name}_$way.json")
     [[ $shapes != - ]] && command+=(--shapes "$shapes")
     # shellcheck disable=SC2206 # args holds separate words
     [[ $args != - ]] && command+=($args)

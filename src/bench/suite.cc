@@ -32,6 +32,19 @@ void validate_tolerance(const ToleranceOverride& tolerance) {
   if (tolerance.rtol && !(*tolerance.rtol >= 0)) fail(ErrorKind::kUsage, "--rtol must be a number >= 0");
 }
 
+// `--option RUNTIME:KEY=VALUE` reaches only that runtime; a scope naming no runtime of the run is a typo.
+void check_option_scopes(const RuntimeOptions& options, const std::vector<const Runtime*>& runtimes) {
+  for (const auto& [key, value] : options.extra) {
+    const auto colon = key.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string_view scope = std::string_view(key).substr(0, colon);
+    const bool runs =
+        std::any_of(runtimes.begin(), runtimes.end(), [&](const Runtime* runtime) { return runtime->name() == scope; });
+    if (!runs)
+      fail(ErrorKind::kUsage, "--option {}={}: '{}' is not one of the runtimes benchmarked", key, value, scope);
+  }
+}
+
 void create_folder(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -81,10 +94,25 @@ nlohmann::json settings_json(const RuntimeOptions& options) {
 
 }  // namespace
 
+RuntimeOptions options_for(const RuntimeOptions& options, std::string_view runtime) {
+  RuntimeOptions own = options;
+  own.extra.clear();
+  for (const auto& [key, value] : options.extra) {
+    const auto colon = key.find(':');
+    if (colon == std::string::npos) {
+      own.extra.emplace(key, value);
+    } else if (std::string_view(key).substr(0, colon) == runtime) {
+      own.extra[key.substr(colon + 1)] = value;  // a scoped value wins over an unscoped one
+    }
+  }
+  return own;
+}
+
 BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRequest& request,
                               const ProgressFactory& progress) {
   const auto runtimes = registry.resolve(request.runtimes);
   if (runtimes.empty()) fail(ErrorKind::kUnavailable, "no runtime is available on this machine");
+  check_option_scopes(request.options, runtimes);
   const std::string reference = request.check.enabled ? resolve_reference(request.check, runtimes) : "";
   validate_tolerance(request.check.tolerance);
   // Output folders are made before the long part, so a bad path fails in seconds, not after the runs.
@@ -100,9 +128,10 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
   report.environment = collect_environment(runtimes);
   report.config = config_json(request, runtimes, inputs);
   for (const Runtime* runtime : runtimes) {
-    RuntimeResult result = benchmark_runtime(*runtime, model, inputs, request.options, request.plan,
+    const RuntimeOptions options = options_for(request.options, runtime->name());
+    RuntimeResult result = benchmark_runtime(*runtime, model, inputs, options, request.plan,
                                              progress ? progress(runtime->name()) : ProgressFn{});
-    result.settings = settings_json(request.options);
+    result.settings = settings_json(options);
     report.results.push_back(std::move(result));
   }
   if (request.check.enabled) check_outputs(report, reference, request.check.tolerance);

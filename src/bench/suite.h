@@ -31,6 +31,10 @@ struct BenchmarkRequest {
   std::filesystem::path save_outputs_dir;  // when set: <dir>/<runtime>/output_K.pb for each runtime that ran
 };
 
+// The options one runtime gets: every unscoped `--option KEY=VALUE`, and `RUNTIME:KEY=VALUE` for this runtime
+// with the scope removed (it wins over the same key unscoped).
+RuntimeOptions options_for(const RuntimeOptions& options, std::string_view runtime);
+
 // Makes a progress callback for a runtime (or an empty one for silence).
 using ProgressFactory = std::function<ProgressFn(const std::string& runtime)>;
 

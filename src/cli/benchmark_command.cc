@@ -71,7 +71,8 @@ class BenchmarkCommand : public Command {
     cmd->add_option("--cache-dir", o_.cache_dir,
                     "Cache folder for engines and plans (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)");
     cmd->add_flag("--include-transfers", o_.include_transfers, "GPU runtimes: time host<->device copies in every run");
-    cmd->add_option("--option", o_.runtime_options, "Runtime-specific option KEY=VALUE (repeatable)");
+    cmd->add_option("--option", o_.runtime_options,
+                    "Runtime-specific option KEY=VALUE for every runtime, or RUNTIME:KEY=VALUE for one (repeatable)");
     cmd->add_option("--reference", o_.reference,
                     "Runtime whose outputs the others are checked against (default: the first listed)");
     cmd->add_option("--atol", o_.atol,

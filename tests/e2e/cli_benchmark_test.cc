@@ -32,5 +32,18 @@ TEST(CliBenchmark, DemoModelOnOnnxWritesTableAndJson) {
   EXPECT_EQ(json["environment"]["runtime_versions"]["onnx"], "1.29.0");
 }
 
+TEST(CliBenchmark, ScopedOptionReachesOnlyItsRuntime) {
+  // `onnx` takes no options: unscoped, tf32=1 would be refused by it; scoped to another runtime it is not
+  // given to onnx at all, and a scope naming no runtime of the run is a usage error.
+  const auto unscoped = run_cli(
+      {"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--iterations", "2", "--warmup", "0", "--option", "tf32=1"});
+  EXPECT_EQ(unscoped.exit_code, 4) << unscoped.out << unscoped.err;  // onnx fails, its row says why
+  EXPECT_NE(unscoped.out.find("has no option 'tf32'"), std::string::npos) << unscoped.out;
+  const auto typo = run_cli({"benchmark", "--model", INFERFOUNDRY_DEMO_MODEL, "--iterations", "2", "--warmup", "0",
+                             "--option", "fondry:tf32=1"});
+  EXPECT_EQ(typo.exit_code, 2) << typo.err;
+  EXPECT_NE(typo.err.find("'fondry' is not one of the runtimes"), std::string::npos) << typo.err;
+}
+
 }  // namespace
 }  // namespace inferfoundry

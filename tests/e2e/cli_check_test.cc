@@ -170,6 +170,16 @@ TEST(BenchmarkCheck, APairIsCheckedAtItsLessExactSideAndTheResultsFileKeepsEachP
   EXPECT_EQ(result_of(load_report(dir / "results.json"), "half").precision, Precision::kFp16);
 }
 
+TEST(OptionsFor, ScopedKeysReachTheirRuntimeAndWinOverUnscopedOnes) {
+  RuntimeOptions options;
+  options.extra = {{"tf32", "0"}, {"foundry:tf32", "1"}, {"onnx-cuda:use_tf32", "1"}};
+  const RuntimeOptions foundry = options_for(options, "foundry");
+  EXPECT_EQ(foundry.extra, (std::map<std::string, std::string>{{"tf32", "1"}}));
+  const RuntimeOptions cuda = options_for(options, "onnx-cuda");
+  EXPECT_EQ(cuda.extra, (std::map<std::string, std::string>{{"tf32", "0"}, {"use_tf32", "1"}}));
+  EXPECT_EQ(options_for(options, "onnx").extra, (std::map<std::string, std::string>{{"tf32", "0"}}));
+}
+
 // A runtime whose every prepare fails, to stand in for a reference that cannot run.
 class BrokenRuntime : public Runtime {
  public:
