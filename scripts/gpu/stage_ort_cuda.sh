@@ -42,8 +42,10 @@ trap 'rm -rf "$bundle"' EXIT
 # EXTRA_BINARIES: more programs for the bundle's bin/ (test programs the device run needs).
 # shellcheck disable=SC2086 # a space-separated list of paths
 "$root/scripts/bundle.sh" --build-dir "$build_dir" "$bundle/inferfoundry" ${EXTRA_BINARIES:-} >/dev/null
-cp "$cache/ort/lib/libonnxruntime_providers_tensorrt.so" "$cache/ort/lib/libonnxruntime_providers_shared.so" \
-  "$bundle/inferfoundry/lib/"
+# The GPU machine gets the core built with CUDA (fetch_onnxruntime.sh --gpu put it in $cache/ort), whatever
+# core this build links: the CPU-only core crashes with the CUDA provider on third-party models.
+cp -L "$cache/ort/lib/libonnxruntime.so.1" "$cache/ort/lib/libonnxruntime_providers_tensorrt.so" \
+  "$cache/ort/lib/libonnxruntime_providers_shared.so" "$bundle/inferfoundry/lib/"
 tar -C "$bundle" -cJf "$last/bundle.tar.xz" inferfoundry
 
 echo "Staged ${#parts[@]} runs under $dest ($(du -sh "$dest" | cut -f1)). Send them back to back, in order:"
