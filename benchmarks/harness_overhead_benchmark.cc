@@ -13,7 +13,7 @@
 #include "bench/runner.h"
 #include "bench/statistics.h"
 #include "model/graph_builder.h"
-#include "runtimes/onnx/ort_session.h"
+#include "runtimes/ort/ort_session.h"
 #include "runtimes/registry.h"
 
 namespace inferfoundry {

@@ -5,7 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "model/model.h"
-#include "runtimes/onnx_cuda/ort_device_session.h"
+#include "runtimes/ort/ort_session.h"
+#include "runtimes/ort/provider_availability.h"
 
 namespace inferfoundry::ort {
 namespace {

@@ -56,6 +56,27 @@ TEST(Registry, UnknownNameListsValidOnes) {
   EXPECT_THROW(fake_registry().resolve(""), Error);
 }
 
+TEST(Registry, ANameRegisteredTwiceIsAnInternalError) {
+  RuntimeRegistry registry = fake_registry();
+  try {
+    registry.add(std::make_unique<FakeRuntime>("b", true));
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInternal);
+  }
+  EXPECT_EQ(registry.names(), (std::vector<std::string>{"a", "b", "c"}));
+}
+
+// A folder registers all of its runtimes (onnx_cuda: onnx-cuda and onnx-cuda-fp16; foundry: foundry and
+// foundry-fp16) through one inferfoundry_add_runtime(... FACTORIES ...) call, in folder order.
+TEST(Registry, BuiltinsHoldEveryRuntimeOfEachFolderInOrder) {
+  const std::vector<std::string> expected =
+      INFERFOUNDRY_WITH_CUDA
+          ? std::vector<std::string>{"onnx", "foundry", "foundry-fp16", "onnx-cuda", "onnx-cuda-fp16", "tensorrt"}
+          : std::vector<std::string>{"onnx"};
+  EXPECT_EQ(RuntimeRegistry::with_builtin_runtimes().names(), expected);
+}
+
 TEST(Registry, BuiltinsIncludeOnnx) {
   const auto registry = RuntimeRegistry::with_builtin_runtimes();
   const Runtime* onnx = registry.find("onnx");

@@ -1,6 +1,6 @@
 // `onnx`: ONNX Runtime on the CPU execution provider.
 #include "core/error.h"
-#include "runtimes/onnx/ort_session.h"
+#include "runtimes/ort/ort_session.h"
 
 namespace inferfoundry {
 namespace {

@@ -1,7 +1,8 @@
 // `onnx-cuda`: ONNX Runtime with the CUDA execution provider, inputs and outputs bound in GPU memory.
 #include "core/error.h"
 #include "runtimes/onnx_cuda/fp16_model.h"
-#include "runtimes/onnx_cuda/ort_device_session.h"
+#include "runtimes/ort/ort_device_session.h"
+#include "runtimes/ort/provider_availability.h"
 
 namespace inferfoundry {
 namespace {

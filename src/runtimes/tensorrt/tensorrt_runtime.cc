@@ -12,7 +12,8 @@
 #include "core/error.h"
 #include "core/stopwatch.h"
 #include "runtimes/model_digest.h"
-#include "runtimes/onnx_cuda/ort_device_session.h"
+#include "runtimes/ort/ort_device_session.h"
+#include "runtimes/ort/provider_availability.h"
 #include "runtimes/tensorrt/tensorrt_settings.h"
 
 namespace inferfoundry {

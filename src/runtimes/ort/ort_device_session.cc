@@ -1,9 +1,8 @@
-#include "runtimes/onnx_cuda/ort_device_session.h"
+#include "runtimes/ort/ort_device_session.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include <fmt/format.h>
 #include <onnxruntime_run_options_config_keys.h>
 
 #include "core/error.h"
@@ -32,23 +31,6 @@ Tensor host_tensor_like(const std::string& name, const Ort::Value& value) {
   return Tensor(name, *dtype, info.GetShape());
 }
 
-}  // namespace
-
-Availability provider_library_availability(std::string_view library_file, std::string_view how_to_get) {
-  const std::filesystem::path folder = library_folder();
-  const std::filesystem::path library = folder / std::string(library_file);
-  std::error_code ec;
-  if (!std::filesystem::exists(library, ec)) {
-    return {false,
-            fmt::format("{} is not beside libonnxruntime.so.1 in {} ({})", library_file, folder.string(), how_to_get)};
-  }
-  // Its dependencies (cuDNN, cuBLAS) are not probed with dlopen here: loading and unloading the CUDA provider
-  // outside ORT made the process crash on the GPU machine (2026-11-21). When one is missing, ORT names it
-  // when the session is created, and the runtime fails with that message.
-  return {true, ""};
-}
-
-namespace {
 std::vector<Ort::ConstEpDevice> gpu_devices_of(const Ort::Env& env, std::string_view provider_name) {
   std::vector<Ort::ConstEpDevice> devices;
   for (const auto& device : env.GetEpDevices()) {
@@ -57,6 +39,7 @@ std::vector<Ort::ConstEpDevice> gpu_devices_of(const Ort::Env& env, std::string_
   }
   return devices;
 }
+
 }  // namespace
 
 std::string_view provider_api_name(ProviderApi api) {
@@ -127,16 +110,6 @@ void append_gpu_provider(Ort::Env& env, Ort::SessionOptions& session_options, st
   } catch (const Ort::Exception& e) {
     fail(ErrorKind::kRuntime, "ONNX Runtime could not set up {}: {}", provider_name, e.what());
   }
-}
-
-Availability combine(const std::vector<Availability>& parts) {
-  Availability all{true, ""};
-  for (const auto& part : parts) {
-    if (part.available) continue;
-    all.available = false;
-    all.reason += (all.reason.empty() ? "" : "; ") + part.reason;
-  }
-  return all;
 }
 
 DeviceSession::DeviceSession(std::shared_ptr<Ort::Env> env, std::unique_ptr<cuda::Stream> stream, Ort::Session session,

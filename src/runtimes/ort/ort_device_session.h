@@ -9,17 +9,13 @@
 #include <onnxruntime_cxx_api.h>
 
 #include "runtimes/cuda/cuda_common.h"
-#include "runtimes/onnx/ort_session.h"
+#include "runtimes/ort/ort_session.h"
 
 namespace inferfoundry::ort {
 
-// Whether one of ONNX Runtime's GPU provider libraries sits beside libonnxruntime.so.1, where ORT looks for
-// it. The reason names the missing file and how to get it.
-Availability provider_library_availability(std::string_view library_file, std::string_view how_to_get);
-
 // Appends a GPU execution provider loaded as a plugin library (ORT's RegisterExecutionProviderLibrary, then
-// the provider's GPU device from GetEpDevices). The ONNX Runtime build InferFoundry ships (the npm CPU package)
-// has no built-in CUDA or TensorRT hooks: AppendExecutionProvider_CUDA_V2 answers "not enabled in this build".
+// the provider's GPU device from GetEpDevices): the only route on the npm CPU-only core, where
+// AppendExecutionProvider_CUDA_V2 answers "not enabled in this build".
 // `stream` becomes the provider's compute stream. Failures are Error(kRuntime) with ORT's message.
 void append_gpu_provider(Ort::Env& env, Ort::SessionOptions& session_options, std::string_view library_file,
                          std::string_view provider_name, std::unordered_map<std::string, std::string> options,
@@ -37,9 +33,6 @@ ProviderApi parse_provider_api(std::string_view text, std::string_view runtime);
 ProviderApi append_cuda_provider(Ort::Env& env, Ort::SessionOptions& session_options, std::string_view library_file,
                                  std::unordered_map<std::string, std::string> options, cudaStream_t stream,
                                  ProviderApi wanted);
-
-// Joins the reasons of every unavailable part with "; " (empty parts are skipped).
-Availability combine(const std::vector<Availability>& parts);
 
 // Everything a device session needs beyond the ORT session itself.
 struct DeviceSessionSetup {

@@ -1,4 +1,4 @@
-#include "runtimes/onnx/ort_session.h"
+#include "runtimes/ort/ort_session.h"
 
 #include <dlfcn.h>
 
