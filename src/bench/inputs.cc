@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "core/checked_math.h"
 #include "core/error.h"
 #include "core/float16.h"
 #include "model/tensor_proto.h"
@@ -133,11 +134,30 @@ void fill_random(Tensor& tensor, const InputSpec& spec, std::mt19937_64& rng) {
   }
 }
 
+// Adds one input's size to the running total; throws Error(kInput) naming it when the total passes the limit.
+void reserve_input_bytes(const TensorSpec& input, const Shape& shape, uint64_t limit, uint64_t& total) {
+  const size_t element = dtype_size(input.dtype);
+  if (element == 0)
+    fail(ErrorKind::kInput, "cannot synthesise input '{}' of type {}", input.name, dtype_name(input.dtype));
+  const uint64_t bytes = checked_byte_size(shape, element, input.name);
+  const auto sum = checked_add(total, bytes);
+  if (!sum || *sum > limit) {
+    fail(ErrorKind::kInput, "input '{}' of shape {} ({}) needs {}{}, over the --max-input-bytes limit of {}",
+         input.name, format_shape(shape), dtype_name(input.dtype), format_bytes(bytes),
+         total > 0 ? fmt::format(" ({} with the inputs before it)", format_bytes(sum.value_or(UINT64_MAX))) : "",
+         format_bytes(limit));
+  }
+  total = *sum;
+}
+
 }  // namespace
 
 std::vector<Tensor> synthesize_inputs(const Model& model, const InputSpec& spec) {
   if (spec.int_min > spec.int_max) fail(ErrorKind::kUsage, "--int-range {}:{} is empty", spec.int_min, spec.int_max);
   const auto shapes = resolve_input_shapes(model, spec.shapes);
+  uint64_t total_bytes = 0;
+  for (const auto& input : model.inputs())
+    reserve_input_bytes(input, shapes.at(input.name), spec.max_input_bytes, total_bytes);
   std::mt19937_64 rng(spec.seed);
   std::vector<Tensor> inputs;
   for (const auto& input : model.inputs()) {

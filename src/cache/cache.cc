@@ -258,7 +258,9 @@ uint64_t parse_byte_size(const std::string& text) {
     scale = 1024.0 * 1024;
   else if (unit == "G" || unit == "GiB")
     scale = 1024.0 * 1024 * 1024;
-  if (value < 0 || scale == 0)
+  // 2^64 as a double: anything at or past it (or inf, nan) has no uint64_t value.
+  constexpr double kLimit = 18446744073709551616.0;
+  if (!(value >= 0) || scale == 0 || !(value * scale < kLimit))
     fail(ErrorKind::kUsage, "invalid size '{}': expected a number with K, M or G, like 500M", text);
   return static_cast<uint64_t>(value * scale);
 }

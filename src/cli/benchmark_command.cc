@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "bench/suite.h"
+#include "cache/cache.h"
 #include "cli/command.h"
 #include "core/error.h"
 #include "report/json_format.h"
@@ -36,6 +37,7 @@ struct BenchmarkOptions {
   std::optional<double> atol, rtol;
   bool no_check = false;
   std::string save_inputs, save_outputs;
+  std::string max_input_bytes = "4G";  // InputSpec::kDefaultMaxInputBytes
 };
 
 class BenchmarkCommand : public Command {
@@ -60,6 +62,9 @@ class BenchmarkCommand : public Command {
                     "Least time to spend in timed runs, like 10s (default 1s unless --iterations is given)");
     cmd->add_option("--seed", o_.seed, "Seed of the synthetic inputs")->capture_default_str();
     cmd->add_option("--int-range", o_.int_range, "Range of synthetic integer inputs, MIN:MAX (default 0:1000)");
+    cmd->add_option("--max-input-bytes", o_.max_input_bytes,
+                    "Largest total size of the synthetic inputs, like 4G or 500M; larger shapes are refused")
+        ->capture_default_str();
     cmd->add_option("--inputs", o_.inputs_dir, "Folder of input_K.pb TensorProto files instead of synthetic inputs");
     cmd->add_option("--output,-o", o_.output, "Write the results as JSON to this file");
     cmd->add_option("--threads", o_.threads, "CPU threads per runtime (0 = runtime default)")
@@ -130,6 +135,7 @@ InputSpec BenchmarkCommand::input_spec() const {
   InputSpec spec;
   spec.seed = o_.seed;
   if (!o_.shapes.empty()) spec.shapes = parse_shape_list(o_.shapes);
+  spec.max_input_bytes = parse_byte_size(o_.max_input_bytes);
   if (!o_.int_range.empty()) {
     const auto colon = o_.int_range.find(':', 1);
     try {

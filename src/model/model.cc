@@ -7,6 +7,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 
 #include "core/error.h"
+#include "model/external_data.h"
 #include "model/graph_walk.h"
 
 namespace inferfoundry {
@@ -48,22 +49,14 @@ void check_external_data(const onnx::GraphProto& graph, const fs::path& model_di
   for_each_tensor(graph, [&](const onnx::TensorProto& tensor) {
     if (tensor.data_location() != onnx::TensorProto::EXTERNAL) return;
     found = true;
-    std::string location;
-    int64_t offset = 0, length = -1;
-    for (const auto& entry : tensor.external_data()) {
-      if (entry.key() == "location") location = entry.value();
-      if (entry.key() == "offset") offset = std::stoll(entry.value());
-      if (entry.key() == "length") length = std::stoll(entry.value());
-    }
-    const fs::path file = resolve_external_data(model_dir, location);
+    const ExternalDataRef ref = external_data_of(tensor);
+    const fs::path file = resolve_external_data(model_dir, ref.location);
     std::error_code ec;
     const auto size = fs::file_size(file, ec);
     if (ec)
-      fail(ErrorKind::kInput, "external data '{}' of tensor '{}' cannot be read: {}", location, tensor.name(),
+      fail(ErrorKind::kInput, "external data '{}' of tensor '{}' cannot be read: {}", ref.location, tensor.name(),
            ec.message());
-    if (offset < 0 || (length >= 0 && static_cast<uint64_t>(offset + length) > size)) {
-      fail(ErrorKind::kInput, "external data of tensor '{}' reaches past the end of '{}'", tensor.name(), location);
-    }
+    check_external_extent(tensor, ref, size);
   });
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/checked_math.h"
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/float16.h"
@@ -30,6 +31,42 @@ TEST(Shape, RejectsGarbage) {
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::kUsage) << bad;
     }
+  }
+}
+
+TEST(CheckedMath, ProductsAndSumsThatWrapAreRefused) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(checked_mul(1 << 20, 1 << 20), int64_t{1} << 40);
+  EXPECT_FALSE(checked_mul(int64_t{1} << 32, int64_t{1} << 31));
+  EXPECT_FALSE(checked_add(std::numeric_limits<uint64_t>::max(), uint64_t{1}));
+  EXPECT_FALSE(checked_add(kMax, int64_t{1}));
+  EXPECT_EQ(checked_add(int64_t{-5}, int64_t{3}), -2);
+  EXPECT_EQ(checked_byte_size({2, 3}, 4, "x"), 24u);
+  // 1501199875790166 x 3 x 32 x 32 x 4 bytes wraps int64: the count that crashed the harness before.
+  EXPECT_THROW(checked_byte_size({1501199875790166, 3, 32, 32}, 4, "image"), Error);
+  EXPECT_THROW(checked_element_count({int64_t{1} << 62, 4}, "x"), Error);
+  EXPECT_THROW(checked_element_count({2, -1}, "x"), Error);
+  EXPECT_THROW(element_count({int64_t{1} << 40, int64_t{1} << 40}), Error);
+}
+
+TEST(CheckedMath, NumbersFromFilesParseStrictly) {
+  EXPECT_EQ(parse_non_negative_int("0"), 0);
+  EXPECT_EQ(parse_non_negative_int("9223372036854775807"), std::numeric_limits<int64_t>::max());
+  for (const char* bad : {"", "abc", "12abc", "-1", "+1", " 1", "99999999999999999999", "1e3"}) {
+    EXPECT_FALSE(parse_non_negative_int(bad)) << bad;
+  }
+  EXPECT_EQ(format_bytes(512), "512 B");
+  EXPECT_EQ(format_bytes(uint64_t{4} << 30), "4.0 GiB");
+}
+
+TEST(Tensor, ShapeWhoseByteSizeWrapsIsAnInputErrorNotATinyBuffer) {
+  // 2^62 float32 elements: the byte count wraps to 0 in size_t arithmetic.
+  try {
+    Tensor t("x", DType::kFloat32, {int64_t{1} << 62});
+    ADD_FAILURE() << "allocated " << t.byte_size() << " bytes";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(std::string(e.what()).find("'x'"), std::string::npos) << e.what();
   }
 }
 

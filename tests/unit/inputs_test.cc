@@ -87,5 +87,25 @@ TEST(Inputs, IntRangeIsHonoured) {
   EXPECT_EQ(error_kind_of([&] { synthesize_inputs(two_input_model(), spec); }), ErrorKind::kUsage);
 }
 
+TEST(Inputs, ShapesPastTheInputCeilingAreRefusedBeforeAllocating) {
+  InputSpec spec;
+  spec.shapes = parse_shape_list("batch:1000000");  // image alone: 1e6 x 3 x 8 x 8 x 4 bytes = 768 MB
+  spec.max_input_bytes = 100 << 20;
+  try {
+    synthesize_inputs(two_input_model(), spec);
+    ADD_FAILURE() << "synthesised inputs past the ceiling";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    const std::string message = e.what();
+    EXPECT_NE(message.find("'image'"), std::string::npos) << message;
+    EXPECT_NE(message.find("732.4 MiB"), std::string::npos) << message;
+    EXPECT_NE(message.find("--max-input-bytes"), std::string::npos) << message;
+  }
+  spec.shapes = parse_shape_list("batch:1501199875790166");  // wraps int64 when multiplied out
+  EXPECT_EQ(error_kind_of([&] { synthesize_inputs(two_input_model(), spec); }), ErrorKind::kInput);
+  spec.shapes = parse_shape_list("batch:2");
+  EXPECT_EQ(synthesize_inputs(two_input_model(), spec).size(), 2u);
+}
+
 }  // namespace
 }  // namespace inferfoundry

@@ -1,0 +1,107 @@
+// Hostile input (issue 20): model files, results files and options made to crash, damage or mislead the
+// CLI. Each ends with one clear error line and the documented exit status; none with a crash or exit 1.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/file_io.h"
+#include "model/graph_builder.h"
+#include "support/cli_runner.h"
+
+namespace inferfoundry {
+namespace {
+namespace fs = std::filesystem;
+using testing::CliResult;
+using testing::run_cli;
+using testing::TempDir;
+
+// The one-line error of docs/exit-codes.md, with the code expected and a word it must mention.
+void expect_one_line_error(const CliResult& r, int code, const std::string& mentions) {
+  EXPECT_EQ(r.exit_code, code) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("inferfoundry: error: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(mentions), std::string::npos) << r.err;
+}
+
+void save(const onnx::ModelProto& model, const fs::path& path) {
+  std::string bytes;
+  ASSERT_TRUE(model.SerializeToString(&bytes));
+  write_file_atomically(path, bytes);
+}
+
+// y = Relu(x) with x of the given dims.
+onnx::ModelProto relu_model(const std::vector<Dim>& dims) {
+  GraphBuilder g("relu", 17);
+  g.add_input("x", DType::kFloat32, dims);
+  g.add_node("Relu", {"x"}, {"y"});
+  g.add_output("y", DType::kFloat32, dims);
+  return g.build();
+}
+
+std::vector<std::string> bench(const fs::path& model, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"benchmark", "--model", model.string(), "--iterations", "2", "--warmup", "0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST(HostileSizes, BatchWhoseSizeWrapsIsAnInputErrorNotACrash) {
+  TempDir dir;
+  save(relu_model({symbolic_dim("batch"), fixed_dim(3), fixed_dim(32), fixed_dim(32)}), dir / "m.onnx");
+  expect_one_line_error(run_cli(bench(dir / "m.onnx", {"--shapes", "batch:1501199875790166"})), exit_code::kInput,
+                        "'x'");
+}
+
+TEST(HostileSizes, ModelDimensionNear2To62IsAnInputErrorNotACrash) {
+  TempDir dir;
+  for (const int64_t dim : {int64_t{1} << 62, (int64_t{1} << 61) + 1, int64_t{1} << 40}) {
+    save(relu_model({fixed_dim(dim)}), dir / "m.onnx");
+    const auto r = run_cli(bench(dir / "m.onnx"));
+    expect_one_line_error(r, exit_code::kInput, "'x'");
+    EXPECT_EQ(r.err.find("vector::"), std::string::npos) << r.err;
+  }
+}
+
+TEST(HostileSizes, InputsPastMaxInputBytesAreRefusedWithTheirSize) {
+  TempDir dir;
+  save(relu_model({symbolic_dim("batch"), fixed_dim(1024)}), dir / "m.onnx");
+  // 2^20 x 1024 floats = 4 GiB + nothing: one byte over the default ceiling is refused...
+  const auto r = run_cli(bench(dir / "m.onnx", {"--shapes", "batch:1048577"}));
+  expect_one_line_error(r, exit_code::kInput, "--max-input-bytes");
+  EXPECT_NE(r.err.find("4.0 GiB"), std::string::npos) << r.err;
+  // ...and a lower ceiling given on the command line is honoured.
+  expect_one_line_error(run_cli(bench(dir / "m.onnx", {"--shapes", "batch:64", "--max-input-bytes", "100K"})),
+                        exit_code::kInput, "256.0 KiB");
+  expect_one_line_error(run_cli(bench(dir / "m.onnx", {"--max-input-bytes", "lots"})), exit_code::kUsage, "lots");
+  EXPECT_EQ(run_cli(bench(dir / "m.onnx", {"--shapes", "batch:2", "--max-input-bytes", "1M"})).exit_code, 0);
+}
+
+TEST(HostileSizes, ExternalDataOffsetThatIsNotANumberIsAnInputError) {
+  TempDir dir;
+  testing::write_text(dir / "w.bin", std::string(16, 'x'));
+  GraphBuilder g("add", 17);
+  g.add_input("x", DType::kFloat32, {fixed_dim(4)});
+  g.add_initializer(Tensor("w", DType::kFloat32, {4}));
+  g.add_node("Add", {"x", "w"}, {"y"});
+  g.add_output("y", DType::kFloat32, {fixed_dim(4)});
+  for (const std::string offset : {"abc", "99999999999999999999"}) {
+    onnx::ModelProto model = g.build();
+    auto* w = model.mutable_graph()->mutable_initializer(0);
+    w->clear_raw_data();
+    w->set_data_location(onnx::TensorProto::EXTERNAL);
+    for (const auto& [key, value] :
+         std::vector<std::pair<std::string, std::string>>{{"location", "w.bin"}, {"offset", offset}}) {
+      auto* entry = w->add_external_data();
+      entry->set_key(key);
+      entry->set_value(value);
+    }
+    save(model, dir / "m.onnx");
+    expect_one_line_error(run_cli(bench(dir / "m.onnx")), exit_code::kInput, offset);
+    expect_one_line_error(run_cli({"inspect", "--model", (dir / "m.onnx").string()}), exit_code::kInput, offset);
+  }
+}
+
+}  // namespace
+}  // namespace inferfoundry
