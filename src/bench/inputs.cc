@@ -54,6 +54,10 @@ std::map<std::string, Shape> resolve_input_shapes(const Model& model, const std:
     Shape shape;
     if (auto it = requested.find(input.name); it != requested.end()) {
       shape = it->second;
+      if (!input.rank_known) {
+        resolved[input.name] = shape;  // the model says nothing to check it against
+        continue;
+      }
       if (shape.size() != input.dims.size()) {
         fail(ErrorKind::kUsage, "--shapes {}: rank {} does not match the model's {} ({})", input.name, shape.size(),
              input.dims.size(), input.format_dims());
@@ -64,6 +68,11 @@ std::map<std::string, Shape> resolve_input_shapes(const Model& model, const std:
                input.dims[i].value, shape[i]);
         }
       }
+    } else if (!input.rank_known) {
+      // Any guess (a scalar, a vector) makes some runtimes abort the process rather than fail the call.
+      fail(ErrorKind::kUsage,
+           "input '{}' has no shape in the model (unknown rank): give its full shape with --shapes {}:DIMS", input.name,
+           input.name);
     } else {
       for (const auto& dim : input.dims) {
         if (dim.is_fixed())
@@ -181,8 +190,8 @@ std::vector<Tensor> load_inputs(const Model& model, const std::filesystem::path&
       fail(ErrorKind::kInput, "input_{}.pb is {}, model input '{}' is {}", i, dtype_name(tensor.dtype()), spec.name,
            dtype_name(spec.dtype));
     }
-    bool fits = tensor.shape().size() == spec.dims.size();
-    for (size_t d = 0; fits && d < spec.dims.size(); ++d)
+    bool fits = !spec.rank_known || tensor.shape().size() == spec.dims.size();
+    for (size_t d = 0; fits && spec.rank_known && d < spec.dims.size(); ++d)
       fits = !spec.dims[d].is_fixed() || spec.dims[d].value == tensor.shape()[d];
     if (!fits) {
       fail(ErrorKind::kInput, "input_{}.pb has shape {}, model input '{}' is {}", i, format_shape(tensor.shape()),

@@ -26,7 +26,8 @@ struct InputSpec {
 
 // Resolves each model input to a concrete shape: --shapes by input name first, then symbolic dimensions
 // by name, then 1 for any dimension still unknown. Unknown names in --shapes throw Error(kUsage); a
-// shape that contradicts a fixed dimension throws Error(kUsage).
+// shape that contradicts a fixed dimension throws Error(kUsage); so does an input of unknown rank that
+// --shapes does not give in full.
 std::map<std::string, Shape> resolve_input_shapes(const Model& model, const std::map<std::string, Shape>& requested);
 
 // Random inputs for every model input. Throws Error(kInput) naming the input when its size overflows or the

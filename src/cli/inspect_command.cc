@@ -19,7 +19,10 @@ nlohmann::json specs_json(const std::vector<TensorSpec>& specs) {
       else
         dims.push_back(dim.symbol.empty() ? nlohmann::json(nullptr) : nlohmann::json(dim.symbol));
     }
-    list.push_back({{"name", spec.name}, {"dtype", dtype_name(spec.dtype)}, {"shape", dims}});
+    // An unknown rank is null, unlike a scalar's [].
+    list.push_back({{"name", spec.name},
+                    {"dtype", dtype_name(spec.dtype)},
+                    {"shape", spec.rank_known ? dims : nlohmann::json(nullptr)}});
   }
   return list;
 }

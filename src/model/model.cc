@@ -14,6 +14,7 @@ namespace inferfoundry {
 namespace fs = std::filesystem;
 
 std::string TensorSpec::format_dims() const {
+  if (!rank_known) return "unknown rank";
   if (dims.empty()) return "scalar";
   std::string text;
   for (size_t i = 0; i < dims.size(); ++i) {
@@ -36,6 +37,7 @@ TensorSpec spec_from_value_info(const onnx::ValueInfoProto& info) {
   if (!dtype)
     fail(ErrorKind::kInput, "model value '{}' has unknown element type {}", info.name(), tensor_type.elem_type());
   spec.dtype = *dtype;
+  spec.rank_known = tensor_type.has_shape();
   for (const auto& dim : tensor_type.shape().dim()) {
     Dim d;
     if (dim.has_dim_value()) d.value = dim.dim_value();

@@ -22,7 +22,10 @@ struct TensorSpec {
   std::string name;
   DType dtype = DType::kUndefined;
   std::vector<Dim> dims;
-  std::string format_dims() const;  // "batch x 3 x 224 x 224"
+  // False when the model gives no shape at all (ONNX's unknown rank): `dims` is then empty but the
+  // tensor is not a scalar, and only the user can say what shape it takes.
+  bool rank_known = true;
+  std::string format_dims() const;  // "batch x 3 x 224 x 224", "unknown rank"
 };
 
 // A loaded, validated ONNX model. Holds the parsed protobuf, the path it came from (needed by runtimes

@@ -103,5 +103,18 @@ TEST(HostileSizes, ExternalDataOffsetThatIsNotANumberIsAnInputError) {
   }
 }
 
+TEST(HostileModels, UnknownRankInputIsAUsageErrorNamingItUntilShapesGivesItsShape) {
+  TempDir dir;
+  onnx::ModelProto model = relu_model({});
+  model.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  model.mutable_graph()->mutable_output(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  save(model, dir / "m.onnx");
+  expect_one_line_error(run_cli(bench(dir / "m.onnx")), exit_code::kUsage, "'x'");
+  const auto given = run_cli(bench(dir / "m.onnx", {"--shapes", "x:2x3"}));
+  EXPECT_EQ(given.exit_code, 0) << given.err;
+  const auto inspect = run_cli({"inspect", "--model", (dir / "m.onnx").string()});
+  EXPECT_NE(inspect.out.find("unknown rank"), std::string::npos) << inspect.out;
+}
+
 }  // namespace
 }  // namespace inferfoundry
