@@ -47,8 +47,8 @@ TensorSpec spec_from_value_info(const onnx::ValueInfoProto& info) {
   return spec;
 }
 
-void check_external_data(const onnx::GraphProto& graph, const fs::path& model_dir, bool& found) {
-  for_each_tensor(graph, [&](const onnx::TensorProto& tensor) {
+void check_external_data(const onnx::ModelProto& model, const fs::path& model_dir, bool& found) {
+  for_each_stored_tensor(model, [&](const onnx::TensorProto& tensor) {
     if (tensor.data_location() != onnx::TensorProto::EXTERNAL) return;
     found = true;
     const ExternalDataRef ref = external_data_of(tensor);
@@ -105,7 +105,7 @@ Model Model::load(const fs::path& path) {
   model.proto_ = std::move(proto);
   model.path_ = path;
   model.display_name_ = path.filename().string();
-  check_external_data(model.proto_->graph(), path.parent_path(), model.has_external_data_);
+  check_external_data(*model.proto_, path.parent_path(), model.has_external_data_);
   model.read_signature();
   return model;
 }
@@ -115,7 +115,7 @@ Model Model::from_proto(onnx::ModelProto proto, std::string display_name) {
   model.proto_ = std::make_shared<onnx::ModelProto>(std::move(proto));
   model.display_name_ = std::move(display_name);
   bool external = false;
-  for_each_tensor(model.proto_->graph(), [&](const onnx::TensorProto& t) {
+  for_each_stored_tensor(*model.proto_, [&](const onnx::TensorProto& t) {
     external = external || t.data_location() == onnx::TensorProto::EXTERNAL;
   });
   if (external) fail(ErrorKind::kInput, "in-memory model '{}' refers to external data", model.display_name_);

@@ -33,7 +33,8 @@ struct TensorSpec {
 class Model {
  public:
   // Loads and validates an .onnx file: a regular file, a parseable ModelProto with a graph, and external
-  // data (if any) that stays inside the model's folder. Throws Error(kInput) with one clear line.
+  // data (if any, of any tensor: initializers, sparse initializers, attributes, local functions) that stays
+  // inside the model's folder and within its file. Throws Error(kInput) with one clear line.
   static Model load(const std::filesystem::path& path);
   // Wraps an in-memory model (WebNN conversion, tests). External data is not allowed here.
   static Model from_proto(onnx::ModelProto proto, std::string display_name);

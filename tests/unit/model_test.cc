@@ -165,6 +165,65 @@ TEST(ModelLoad, ExternalDataExtentThatWrapsIsRefused) {
   EXPECT_EQ(load_error_kind(dir / "huge.onnx"), ErrorKind::kInput);
 }
 
+// A float tensor of 4 values whose bytes are said to be in `location`.
+onnx::TensorProto external_tensor(const std::string& name, const std::string& location) {
+  onnx::TensorProto tensor;
+  tensor.set_name(name);
+  tensor.set_data_type(onnx::TensorProto::FLOAT);
+  tensor.add_dims(4);
+  tensor.set_data_location(onnx::TensorProto::EXTERNAL);
+  auto* entry = tensor.add_external_data();
+  entry->set_key("location");
+  entry->set_value(location);
+  return tensor;
+}
+
+TEST(ModelLoad, ExternalDataOfSparseTensorsConstantsAndFunctionsMustStayInTheFolder) {
+  TempDir outside;
+  testing::write_text(outside / "secret.bin", std::string(64, 'x'));
+  TempDir dir;
+  const std::string escape = (outside / "secret.bin").string();
+  const std::string relative = "../" + (outside / "secret.bin").lexically_relative(dir.path().parent_path()).string();
+
+  onnx::ModelProto sparse_initializer = add_model();
+  auto* sparse = sparse_initializer.mutable_graph()->add_sparse_initializer();
+  *sparse->mutable_values() = external_tensor("s_values", relative);
+  sparse->add_dims(8);
+
+  onnx::ModelProto sparse_constant = add_model();
+  auto* node = sparse_constant.mutable_graph()->add_node();
+  node->set_op_type("Constant");
+  node->add_output("c");
+  auto* value = node->add_attribute();
+  value->set_name("sparse_value");
+  value->set_type(onnx::AttributeProto::SPARSE_TENSOR);
+  *value->mutable_sparse_tensor()->mutable_values() = external_tensor("c_values", escape);
+
+  onnx::ModelProto function = add_model();
+  auto* local = function.add_functions();
+  local->set_name("f");
+  local->set_domain("local");
+  auto* inner = local->add_node();
+  inner->set_op_type("Constant");
+  inner->add_output("k");
+  auto* tensor_value = inner->add_attribute();
+  tensor_value->set_name("value");
+  tensor_value->set_type(onnx::AttributeProto::TENSOR);
+  *tensor_value->mutable_t() = external_tensor("k", relative);
+
+  for (const auto& [what, model] :
+       std::vector<std::pair<std::string, onnx::ModelProto>>{{"sparse initializer", sparse_initializer},
+                                                             {"Constant sparse_value", sparse_constant},
+                                                             {"local function", function}}) {
+    save(model, dir / "evil.onnx");
+    std::string message;
+    EXPECT_EQ(load_error_kind(dir / "evil.onnx", &message), ErrorKind::kInput) << what;
+    EXPECT_TRUE(message.find("model's folder") != std::string::npos || message.find("absolute") != std::string::npos)
+        << what << ": " << message;
+    EXPECT_THROW(Model::from_proto(model, "in-memory"), Error) << what;
+  }
+}
+
 TEST(ModelSummary, CountsOpsAndParameters) {
   const Model model = Model::from_proto(add_model(), "add");
   const ModelSummary summary = summarize(model);
