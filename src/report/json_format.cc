@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/json_text.h"
 
 namespace inferfoundry {
 using nlohmann::json;
@@ -164,7 +165,7 @@ BenchmarkReport load_report(const std::filesystem::path& path) {
   const std::string text = read_file(path);
   json j;
   try {
-    j = json::parse(text);
+    j = parse_json_bounded(text, path.string());
   } catch (const json::parse_error& e) {
     fail(ErrorKind::kInput, "{} is not valid JSON (byte {})", path.string(), e.byte);
   }

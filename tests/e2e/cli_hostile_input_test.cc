@@ -116,5 +116,32 @@ TEST(HostileModels, UnknownRankInputIsAUsageErrorNamingItUntilShapesGivesItsShap
   EXPECT_NE(inspect.out.find("unknown rank"), std::string::npos) << inspect.out;
 }
 
+std::string nested_arrays(int levels) {
+  return std::string(static_cast<size_t>(levels), '[') + std::string(static_cast<size_t>(levels), ']');
+}
+
+TEST(HostileResults, DeeplyNestedDetailsAreAnInputErrorInEveryReportFormat) {
+  TempDir dir;
+  testing::write_text(
+      dir / "deep.json",
+      R"({"model": "m", "results": [{"runtime": "onnx", "latency_ms": 1, "details": )" + nested_arrays(100000) + "}]}");
+  for (const std::string format : {"text", "markdown", "json", "html"}) {
+    expect_one_line_error(run_cli({"report", "--path", (dir / "deep.json").string(), "--format", format}),
+                          exit_code::kInput, "deeper than 64 levels");
+  }
+  expect_one_line_error(run_cli({"report", "--compare", (dir / "deep.json").string(), (dir / "deep.json").string()}),
+                        exit_code::kInput, "deeper than 64 levels");
+}
+
+TEST(HostileResults, DeeplyNestedEnvironmentOrConfigIsAnInputErrorInHtml) {
+  TempDir dir;
+  for (const std::string block : {"environment", "config"}) {
+    testing::write_text(dir / "deep.json",
+                        R"({"model": "m", "results": [], ")" + block + R"(": {"a": )" + nested_arrays(10000) + "}}");
+    expect_one_line_error(run_cli({"report", "--path", (dir / "deep.json").string(), "--format", "html"}),
+                          exit_code::kInput, "deeper than 64 levels");
+  }
+}
+
 }  // namespace
 }  // namespace inferfoundry

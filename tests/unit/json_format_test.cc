@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "core/json_text.h"
 #include "report/comparison.h"
 #include "report/json_format.h"
 #include "support/cli_runner.h"
@@ -82,6 +83,34 @@ TEST(ResultsJson, MalformedJsonFileIsAnInputError) {
     EXPECT_EQ(e.kind(), ErrorKind::kInput);
     EXPECT_NE(std::string(e.what()).find("not valid JSON"), std::string::npos);
   }
+}
+
+// A minimal results file with `levels` nested arrays at `where` ("details" inside the result, or a top-level
+// block such as "environment").
+std::string deeply_nested(const std::string& where, int levels) {
+  const std::string nest =
+      std::string(static_cast<size_t>(levels), '[') + std::string(static_cast<size_t>(levels), ']');
+  if (where == "details")
+    return R"({"model": "m", "results": [{"runtime": "onnx", "latency_ms": 1, "details": {"x": )" + nest + "}}]}";
+  return R"({"model": "m", "results": [], ")" + where + R"(": {"x": )" + nest + "}}";
+}
+
+TEST(ResultsJson, NestingPastTheLimitIsAnInputErrorNotAStackOverflow) {
+  testing::TempDir dir;
+  for (const auto& [where, levels] : std::vector<std::pair<std::string, int>>{
+           {"details", 100000}, {"environment", 10000}, {"config", 10000}, {"details", kMaxJsonDepth}}) {
+    testing::write_text(dir / "deep.json", deeply_nested(where, levels));
+    try {
+      load_report(dir / "deep.json");
+      ADD_FAILURE() << where << " nested " << levels << " levels was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInput);
+      EXPECT_NE(std::string(e.what()).find("deeper than 64 levels"), std::string::npos) << e.what();
+    }
+  }
+  // Nesting within the limit (the file's own levels included) still loads.
+  testing::write_text(dir / "fine.json", deeply_nested("details", kMaxJsonDepth - 5));
+  EXPECT_EQ(load_report(dir / "fine.json").results.size(), 1u);
 }
 
 TEST(Comparison, FastestFirstSpeedupAgainstFirstListed) {

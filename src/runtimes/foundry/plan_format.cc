@@ -5,6 +5,7 @@
 #include "cache/cache.h"
 #include "core/checked_math.h"
 #include "core/error.h"
+#include "core/json_text.h"
 
 namespace inferfoundry::foundry {
 namespace {
@@ -207,7 +208,7 @@ PlanFile deserialize_plan(std::string_view bytes, bool verify_checksum, std::sha
     fail(ErrorKind::kInput, "damaged plan: checksum mismatch");
   PlanFile plan;
   try {
-    const json header = json::from_cbor(payload.substr(0, header_size));
+    const json header = parse_cbor_bounded(payload.substr(0, header_size), "damaged plan: the header");
     plan.fingerprint = header.at("fingerprint");
     plan.summary = header.at("summary");
     plan.memory = memory_from_json(header.at("memory"));
