@@ -10,6 +10,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/json_text.h"
 
 namespace inferfoundry::cli {
 namespace {
@@ -116,11 +117,15 @@ class BuildCommand : public Command {
     const RuntimeOptions options = runtime_options();
     const auto session = runtime->prepare(model, options);
     const nlohmann::json details = session->details();
-    fmt::print("{}", summary_text(details));
-    if (details.contains("profile")) fmt::print("{}", profile_text(details["profile"]));
+    try {
+      fmt::print("{}", summary_text(details));
+      if (details.contains("profile")) fmt::print("{}", profile_text(details["profile"]));
+    } catch (const nlohmann::json::exception& e) {  // a loaded plan's summary is the plan file's text
+      fail(ErrorKind::kInput, "the plan's build summary is malformed: {}", e.what());
+    }
     if (!o_.save_plan.empty()) fmt::print("plan written to {}\n", o_.save_plan);
     if (!o_.output.empty()) {
-      write_file_atomically(o_.output, details.dump(2) + "\n");
+      write_file_atomically(o_.output, dump_json(details) + "\n");
       fmt::print("build report written to {}\n", o_.output);
     }
     return exit_code::kOk;

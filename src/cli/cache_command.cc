@@ -6,6 +6,7 @@
 #include "cache/cache.h"
 #include "cli/command.h"
 #include "core/error.h"
+#include "core/json_text.h"
 
 namespace inferfoundry::cli {
 namespace {
@@ -73,7 +74,7 @@ class CacheCommand : public Command {
                          {"bytes", e.bytes},
                          {"last_used_utc", format_time(e.last_used)}});
       }
-      fmt::print("{}\n", nlohmann::json{{"root", cache.root().string()}, {"entries", items}}.dump(2));
+      fmt::print("{}\n", dump_json(nlohmann::json{{"root", cache.root().string()}, {"entries", items}}));
       return exit_code::kOk;
     }
     fmt::print("cache folder: {}\n", cache.root().string());

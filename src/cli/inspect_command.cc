@@ -4,6 +4,7 @@
 
 #include "cli/command.h"
 #include "core/error.h"
+#include "core/json_text.h"
 #include "model/model_summary.h"
 
 namespace inferfoundry::cli {
@@ -74,7 +75,7 @@ class InspectCommand : public Command {
   }
   int run(const RuntimeRegistry&) override {
     const ModelSummary summary = summarize(Model::load(model_));
-    fmt::print("{}", json_ ? summary_json(summary).dump(2) + "\n" : summary_text(summary));
+    fmt::print("{}", json_ ? dump_json(summary_json(summary)) + "\n" : summary_text(summary));
     return exit_code::kOk;
   }
 

@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/json_text.h"
 #include "report/json_format.h"
 #include "report/regression.h"
 #include "report/reporters.h"
@@ -51,7 +52,7 @@ class ReportCommand : public Command {
     if (format_ == "markdown")
       text = render_markdown(report);
     else if (format_ == "json")
-      text = report_to_json(report).dump(2) + "\n";
+      text = dump_json(report_to_json(report)) + "\n";
     else if (format_ == "html")
       text = render_html(report);
     else

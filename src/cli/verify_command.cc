@@ -11,6 +11,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/json_text.h"
 
 namespace inferfoundry::cli {
 namespace {
@@ -94,7 +95,7 @@ int VerifyCommand::run(const RuntimeRegistry& registry) {
   if (report.cases.empty()) fail(ErrorKind::kInput, "no test case (a folder with model.onnx) in {} matches", o_.suite);
 
   fmt::print("{} {} on {}: {}\n", report.runtime, report.runtime_version, report.suite, verify_summary_line(report));
-  if (!o_.json.empty()) write_file_atomically(o_.json, verify_report_json(report, options).dump(2) + "\n");
+  if (!o_.json.empty()) write_file_atomically(o_.json, dump_json(verify_report_json(report, options)) + "\n");
   return verify_exit_status(report, o_.strict);
 }
 

@@ -57,4 +57,8 @@ json parse_cbor_bounded(std::string_view bytes, std::string_view what, int max_d
   return parse_bounded(bytes, json::input_format_t::cbor, what, max_depth);
 }
 
+std::string dump_json(const json& value, int indent) {
+  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace inferfoundry

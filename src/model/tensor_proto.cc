@@ -157,7 +157,8 @@ void write_tensor_file(const fs::path& path, const Tensor& tensor) {
 std::vector<Tensor> read_tensor_folder(const fs::path& dir, const std::string& prefix) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) fail(ErrorKind::kInput, "not a folder of tensors: {}", dir.string());
-  const std::regex pattern(prefix + "_([0-9]+)\\.pb");
+  // At most 9 digits, so the index fits an int: input_99999999999.pb is not one of ours and is ignored.
+  const std::regex pattern(prefix + "_([0-9]{1,9})\\.pb");
   std::vector<std::pair<int, fs::path>> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
     std::smatch match;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "report/comparison.h"
 #include "report/reporters.h"
 #include "report/svg_chart.h"
 
@@ -84,7 +85,7 @@ Table history_table(const RunHistory& history) {
   Table table{{"runtime"}, {}, 1};
   for (const auto& run : history.runs) table.header.push_back(run.label);
   std::vector<std::string> measured{"measured"};
-  for (const auto& run : history.runs) measured.push_back(run.report.environment.value("timestamp_utc", "-"));
+  for (const auto& run : history.runs) measured.push_back(text_field(run.report.environment, "timestamp_utc", "-"));
   table.rows.push_back(measured);
   for (const auto& runtime : runtimes_in_order(history)) {
     std::vector<std::string> row{runtime, baseline_cell(history.runs[0].report, runtime)};

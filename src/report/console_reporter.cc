@@ -18,8 +18,8 @@ std::string banner(const BenchmarkReport& report) {
   if (!inputs.empty()) text += fmt::format(" (inputs: {})", inputs);
   text += "\n";
   if (report.environment.contains("cpu")) {
-    text += fmt::format("host: {} | {} | {}\n", report.environment.value("cpu", "?"),
-                        report.environment.value("os", "?"), report.environment.value("timestamp_utc", ""));
+    text += fmt::format("host: {} | {} | {}\n", text_field(report.environment, "cpu", "?"),
+                        text_field(report.environment, "os", "?"), text_field(report.environment, "timestamp_utc", ""));
   }
   return text;
 }
@@ -42,8 +42,10 @@ std::string failed_outputs(const RuntimeResult& result) {
 // The runtime the others' outputs were checked against has no verdict of its own.
 bool is_check_reference(const BenchmarkReport& report, const RuntimeResult& result) {
   const auto check = report.config.find("check");
-  if (check == report.config.end() || !check->is_object() || !check->value("enabled", false)) return false;
-  return check->value("reference", "") == result.runtime;
+  if (check == report.config.end() || !check->is_object()) return false;
+  const auto enabled = check->find("enabled");
+  if (enabled == check->end() || !enabled->is_boolean() || !enabled->get<bool>()) return false;
+  return text_field(*check, "reference", "") == result.runtime;
 }
 
 }  // namespace

@@ -96,9 +96,9 @@ std::string header(const BenchmarkReport& report) {
   const std::string inputs = describe_inputs(report);
   if (!inputs.empty()) facts.push_back("inputs " + escape_html(inputs));
   if (report.environment.contains("cpu"))
-    facts.push_back("host CPU " + escape_html(report.environment.value("cpu", "?")));
+    facts.push_back("host CPU " + escape_html(text_field(report.environment, "cpu", "?")));
   if (report.environment.contains("timestamp_utc")) {
-    facts.push_back("measured " + escape_html(report.environment.value("timestamp_utc", "")));
+    facts.push_back("measured " + escape_html(text_field(report.environment, "timestamp_utc", "")));
   }
   out += "<p class=\"sub\">" + fmt::format("{}", fmt::join(facts, " &middot; ")) + "</p>\n</header>\n";
   return out;

@@ -70,8 +70,9 @@ std::string render_markdown(const BenchmarkReport& report) {
   }
   out += warnings(rows);
   if (report.environment.contains("cpu")) {
-    out += fmt::format("\nMeasured on {} ({}), {}.\n", cell(report.environment.value("cpu", "?")),
-                       cell(report.environment.value("os", "?")), report.environment.value("timestamp_utc", ""));
+    out += fmt::format("\nMeasured on {} ({}), {}.\n", cell(text_field(report.environment, "cpu", "?")),
+                       cell(text_field(report.environment, "os", "?")),
+                       text_field(report.environment, "timestamp_utc", ""));
   }
   return out;
 }

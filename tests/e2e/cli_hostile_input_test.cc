@@ -143,5 +143,47 @@ TEST(HostileResults, DeeplyNestedEnvironmentOrConfigIsAnInputErrorInHtml) {
   }
 }
 
+TEST(HostileResults, BadNumbersAndWrongTypesAreInputErrorsNotInternalErrors) {
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1e400}]})", "1e400"},
+      {R"({"model": "m", "model_path": ["x"], "results": []})", "model_path"},
+      {R"({"model": "m", "schema_version": "one", "results": []})", "schema_version"},
+      {R"({"model": "m", "environment": "laptop", "results": []})", "environment"},
+      {R"({"model": "m", "config": 42, "results": []})", "config"},
+  };
+  for (const auto& [text, mentions] : cases) {
+    testing::write_text(dir / "r.json", text);
+    for (const std::string format : {"text", "html"})
+      expect_one_line_error(run_cli({"report", "--path", (dir / "r.json").string(), "--format", format}),
+                            exit_code::kInput, mentions);
+  }
+}
+
+TEST(HostileResults, UnexpectedTypesInsideEnvironmentAndConfigStillRender) {
+  TempDir dir;
+  testing::write_text(dir / "r.json", R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1}],
+      "environment": {"cpu": 5, "os": null, "timestamp_utc": []},
+      "config": {"inputs": [3, {"name": 1}], "check": {"enabled": "yes", "reference": 2}}})");
+  for (const std::string format : {"text", "markdown", "json", "html"}) {
+    const auto r = run_cli({"report", "--path", (dir / "r.json").string(), "--format", format});
+    EXPECT_EQ(r.exit_code, 0) << format << ": " << r.err;
+  }
+}
+
+TEST(HostileModels, InvalidUtf8InNamesDoesNotStopJsonOutput) {
+  TempDir dir;
+  onnx::ModelProto model = relu_model({fixed_dim(2)});
+  model.mutable_graph()->mutable_input(0)->set_name("x\xff\xfe");
+  model.mutable_graph()->mutable_node(0)->set_input(0, "x\xff\xfe");
+  save(model, dir / "m.onnx");
+  const auto inspect = run_cli({"inspect", "--json", "--model", (dir / "m.onnx").string()});
+  EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_NE(inspect.out.find("x\xef\xbf\xbd"), std::string::npos) << inspect.out;  // U+FFFD in UTF-8
+  const auto r = run_cli(bench(dir / "m.onnx", {"--output", (dir / "r.json").string()}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir / "r.json"));
+}
+
 }  // namespace
 }  // namespace inferfoundry

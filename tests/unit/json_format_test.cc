@@ -113,6 +113,48 @@ TEST(ResultsJson, NestingPastTheLimitIsAnInputErrorNotAStackOverflow) {
   EXPECT_EQ(load_report(dir / "fine.json").results.size(), 1u);
 }
 
+TEST(ResultsJson, WrongTypesAreInputErrorsThatSayWhere) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {R"({"model": "m", "model_path": 5, "results": []})", "model_path should be a string, got number"},
+      {R"({"model": "m", "schema_version": "1", "results": []})", "schema_version should be a whole number"},
+      {R"({"model": "m", "schema_version": 1.5, "results": []})", "schema_version should be a whole number"},
+      {R"({"model": "m", "environment": [1], "results": []})", "environment should be an object, got array"},
+      {R"({"model": "m", "config": "fast", "results": []})", "config should be an object, got string"},
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1, "latency": {"count": "3"}}]})",
+       "results[0].latency.count should be a whole number >= 0, got string"},
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1, "latency": {"count": -3}}]})",
+       "results[0].latency.count"},
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1}, {"runtime": "b", "latency_ms": 1, "samples_ms": [1, "x"]}]})",
+       "results[1].samples_ms should be an array of numbers"},
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1, "accuracy": {"outputs": [{"mismatches": true}]}}]})",
+       "results[0].accuracy.outputs[0].mismatches"},
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1, "details": 7}]})", "results[0].details"},
+      {R"({"model": "m", "results": [{"runtime": "a", "status": 3}]})", "results[0].status should be a string"},
+  };
+  for (const auto& [text, mentions] : cases) {
+    try {
+      report_from_json(json::parse(text));
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInput) << text;
+      EXPECT_NE(std::string(e.what()).find(mentions), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(ResultsJson, NumberPastTheRangeOfADoubleIsAnInputError) {
+  testing::TempDir dir;
+  testing::write_text(dir / "big.json", R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1e400}]})");
+  try {
+    load_report(dir / "big.json");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(std::string(e.what()).find("1e400"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("json.exception"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Comparison, FastestFirstSpeedupAgainstFirstListed) {
   const BenchmarkReport report = two_runtime_report();
   const auto rows = comparison_rows(report);
