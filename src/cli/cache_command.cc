@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/json_text.h"
+#include "core/terminal_text.h"
 
 namespace inferfoundry::cli {
 namespace {
@@ -46,13 +47,14 @@ class CacheCommand : public Command {
     if (list_->parsed()) return list(cache);
     if (clear_->parsed()) {
       const size_t removed = cache.clear();
-      fmt::print("removed {} entr{} from {}\n", removed, removed == 1 ? "y" : "ies", cache.root().string());
+      fmt::print("removed {} entr{} from {}\n", removed, removed == 1 ? "y" : "ies",
+                 terminal_text(cache.root().string()));
       return exit_code::kOk;
     }
     const uint64_t limit = parse_byte_size(max_size_);
     const size_t removed = cache.prune(limit);
-    fmt::print("removed {} entr{}; {} now holds {}\n", removed, removed == 1 ? "y" : "ies", cache.root().string(),
-               human_size(total_bytes(cache)));
+    fmt::print("removed {} entr{}; {} now holds {}\n", removed, removed == 1 ? "y" : "ies",
+               terminal_text(cache.root().string()), human_size(total_bytes(cache)));
     return exit_code::kOk;
   }
 
@@ -77,7 +79,7 @@ class CacheCommand : public Command {
       fmt::print("{}\n", dump_json(nlohmann::json{{"root", cache.root().string()}, {"entries", items}}));
       return exit_code::kOk;
     }
-    fmt::print("cache folder: {}\n", cache.root().string());
+    fmt::print("cache folder: {}\n", terminal_text(cache.root().string()));
     if (entries.empty()) {
       fmt::print("(empty)\n");
       return exit_code::kOk;
@@ -85,7 +87,9 @@ class CacheCommand : public Command {
     fmt::print("{:<16} {:<34} {:>10}  {}\n", "kind", "key", "size", "last used (UTC)");
     uint64_t total = 0;
     for (const auto& e : entries) {
-      fmt::print("{:<16} {:<34} {:>10}  {}\n", e.kind, e.key, human_size(e.bytes), format_time(e.last_used));
+      // Folder names in the cache are whatever is on disk: their control bytes are escaped.
+      fmt::print("{:<16} {:<34} {:>10}  {}\n", terminal_text(e.kind), terminal_text(e.key), human_size(e.bytes),
+                 format_time(e.last_used));
       total += e.bytes;
     }
     fmt::print("{} entr{}, {}\n", entries.size(), entries.size() == 1 ? "y" : "ies", human_size(total));

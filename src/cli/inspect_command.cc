@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/json_text.h"
+#include "core/terminal_text.h"
 #include "model/model_summary.h"
 
 namespace inferfoundry::cli {
@@ -44,24 +45,28 @@ nlohmann::json summary_json(const ModelSummary& s) {
           {"external_data", s.external_data}};
 }
 
+// Every name in a model file is the author's text: terminal_text keeps its control bytes off the terminal.
 std::string summary_text(const ModelSummary& s) {
-  std::string out = fmt::format("model:       {}\nIR version:  {}\nproducer:    {}\nopsets:     ", s.name, s.ir_version,
-                                s.producer.empty() ? "-" : s.producer);
+  std::string out =
+      fmt::format("model:       {}\nIR version:  {}\nproducer:    {}\nopsets:     ", terminal_text(s.name),
+                  s.ir_version, s.producer.empty() ? "-" : terminal_text(s.producer));
   for (const auto& [domain, version] : s.opsets)
-    out += fmt::format(" {}:{}", domain.empty() ? "ai.onnx" : domain, version);
+    out += fmt::format(" {}:{}", domain.empty() ? "ai.onnx" : terminal_text(domain), version);
   out += "\ninputs:\n";
   for (const auto& spec : s.inputs)
-    out += fmt::format("  {:<24} {:<9} {}\n", spec.name, dtype_name(spec.dtype), spec.format_dims());
+    out += fmt::format("  {:<24} {:<9} {}\n", terminal_text(spec.name), dtype_name(spec.dtype),
+                       terminal_text(spec.format_dims()));
   out += "outputs:\n";
   for (const auto& spec : s.outputs)
-    out += fmt::format("  {:<24} {:<9} {}\n", spec.name, dtype_name(spec.dtype), spec.format_dims());
+    out += fmt::format("  {:<24} {:<9} {}\n", terminal_text(spec.name), dtype_name(spec.dtype),
+                       terminal_text(spec.format_dims()));
   out += fmt::format("parameters:  {} ({:.2f} MiB){}\n", s.parameter_count,
                      static_cast<double>(s.parameter_bytes) / (1024.0 * 1024.0),
                      s.external_data ? ", partly in external data files" : "");
   out += fmt::format("nodes:       {}\n", s.node_count);
   std::vector<std::pair<std::string, int64_t>> ops(s.op_histogram.begin(), s.op_histogram.end());
   std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-  for (const auto& [op, count] : ops) out += fmt::format("  {:<24} {}\n", op, count);
+  for (const auto& [op, count] : ops) out += fmt::format("  {:<24} {}\n", terminal_text(op), count);
   return out;
 }
 

@@ -185,5 +185,23 @@ TEST(HostileModels, InvalidUtf8InNamesDoesNotStopJsonOutput) {
   EXPECT_TRUE(fs::exists(dir / "r.json"));
 }
 
+TEST(HostileText, NamesWithControlBytesAreEscapedInErrorMessagesAndInspect) {
+  TempDir dir;
+  const std::string name = "x\ninferfoundry: fake line\x1b]52;c;aGk=\x07";  // a forged line, a clipboard write
+  onnx::ModelProto model = relu_model({});
+  model.mutable_graph()->mutable_input(0)->set_name(name);
+  model.mutable_graph()->mutable_node(0)->set_input(0, name);
+  model.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  model.mutable_graph()->mutable_output(0)->mutable_type()->mutable_tensor_type()->clear_shape();
+  save(model, dir / "m.onnx");
+  const auto r = run_cli(bench(dir / "m.onnx"));
+  expect_one_line_error(r, exit_code::kUsage, "x\\x0ainferfoundry: fake line\\x1b]52;c;aGk=\\x07");
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  const auto inspect = run_cli({"inspect", "--model", (dir / "m.onnx").string()});
+  EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_EQ(inspect.out.find('\x1b'), std::string::npos) << inspect.out;
+  EXPECT_EQ(inspect.out.find("\ninferfoundry: fake line"), std::string::npos) << inspect.out;
+}
+
 }  // namespace
 }  // namespace inferfoundry

@@ -9,6 +9,7 @@
 #include "core/float16.h"
 #include "core/shape.h"
 #include "core/tensor.h"
+#include "core/terminal_text.h"
 
 namespace inferfoundry {
 namespace {
@@ -68,6 +69,19 @@ TEST(Tensor, ShapeWhoseByteSizeWrapsIsAnInputErrorNotATinyBuffer) {
     EXPECT_EQ(e.kind(), ErrorKind::kInput);
     EXPECT_NE(std::string(e.what()).find("'x'"), std::string::npos) << e.what();
   }
+}
+
+TEST(TerminalText, ControlBytesAndEscapeSequencesAreShownNotSent) {
+  EXPECT_EQ(terminal_text("plain ünïcode \\ path/x.onnx"), "plain ünïcode \\ path/x.onnx");
+  EXPECT_EQ(terminal_text("two\nlines\ttab\r"), "two\\x0alines\\x09tab\\x0d");
+  EXPECT_EQ(terminal_text("\x1b[2J\x1b]8;;https://evil\x07link\x1b]8;;\x07"),
+            "\\x1b[2J\\x1b]8;;https://evil\\x07link\\x1b]8;;\\x07");
+  EXPECT_EQ(terminal_text("del\x7f"), "del\\x7f");
+  EXPECT_EQ(terminal_text("csi\xc2\x9b"
+                          "31m"),
+            "csi\\xc2\\x9b31m");  // U+009B, the 8-bit CSI
+  EXPECT_EQ(terminal_text("bad\xff\xfe utf8 \xe2\x82"), "bad\\xff\\xfe utf8 \\xe2\\x82");
+  EXPECT_EQ(terminal_text("\xf0\x9f\x98\x80 kept"), "\xf0\x9f\x98\x80 kept");  // an emoji is printable
 }
 
 TEST(DType, NamesRoundTrip) {
