@@ -43,7 +43,12 @@ class CacheCommand : public Command {
   }
 
   int run(const RuntimeRegistry&) override {
-    const Cache cache(Cache::default_root(cache_dir_));
+    // Open, never create: a folder without the cache's marker is refused untouched (exit 3).
+    const std::filesystem::path root = Cache::default_root(cache_dir_);
+    const uint64_t limit = prune_->parsed() ? parse_byte_size(max_size_) : 0;
+    const std::optional<Cache> existing = Cache::open_existing(root);
+    if (!existing) return nothing_cached(root);
+    const Cache& cache = *existing;
     if (list_->parsed()) return list(cache);
     if (clear_->parsed()) {
       const size_t removed = cache.clear();
@@ -51,7 +56,6 @@ class CacheCommand : public Command {
                  terminal_text(cache.root().string()));
       return exit_code::kOk;
     }
-    const uint64_t limit = parse_byte_size(max_size_);
     const size_t removed = cache.prune(limit);
     fmt::print("removed {} entr{}; {} now holds {}\n", removed, removed == 1 ? "y" : "ies",
                terminal_text(cache.root().string()), human_size(total_bytes(cache)));
@@ -59,6 +63,18 @@ class CacheCommand : public Command {
   }
 
  private:
+  // No cache folder yet: an empty listing, nothing to remove, and no folder created to say so.
+  int nothing_cached(const std::filesystem::path& root) const {
+    if (list_->parsed() && json_) {
+      fmt::print("{}\n", dump_json(nlohmann::json{{"root", root.string()}, {"entries", nlohmann::json::array()}}));
+    } else if (list_->parsed()) {
+      fmt::print("cache folder: {} (not created yet)\n(empty)\n", terminal_text(root.string()));
+    } else {
+      fmt::print("removed 0 entries; {} does not exist\n", terminal_text(root.string()));
+    }
+    return exit_code::kOk;
+  }
+
   static uint64_t total_bytes(const Cache& cache) {
     uint64_t total = 0;
     for (const auto& entry : cache.list()) total += entry.bytes;
