@@ -1,9 +1,11 @@
 #include "bench/suite.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "bench/environment.h"
 #include "core/error.h"
+#include "core/file_io.h"
 #include "model/tensor_proto.h"
 
 namespace inferfoundry {
@@ -30,12 +32,6 @@ std::string resolve_reference(const OutputCheck& check, const std::vector<const 
 void validate_tolerance(const ToleranceOverride& tolerance) {
   if (tolerance.atol && !(*tolerance.atol >= 0)) fail(ErrorKind::kUsage, "--atol must be a number >= 0");
   if (tolerance.rtol && !(*tolerance.rtol >= 0)) fail(ErrorKind::kUsage, "--rtol must be a number >= 0");
-}
-
-void create_folder(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) fail(ErrorKind::kOutput, "cannot create folder {}: {}", dir.string(), ec.message());
 }
 
 void save_outputs(const BenchmarkReport& report, const std::filesystem::path& dir) {
@@ -88,8 +84,10 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
   const std::string reference = request.check.enabled ? resolve_reference(request.check, runtimes) : "";
   validate_tolerance(request.check.tolerance);
   if (request.check.enabled) precision_tolerance(request.options.precision, DType::kFloat32);  // rejects unknown ones
-  // Output folders are made before the long part, so a bad path fails in seconds, not after the runs.
-  if (!request.save_outputs_dir.empty()) create_folder(request.save_outputs_dir);
+  // Output folders are made before the long part, so a bad path fails in seconds, not after the runs; a
+  // folder made here is removed again when the benchmark then fails.
+  std::optional<CreatedFolders> outputs_folder;
+  if (!request.save_outputs_dir.empty()) outputs_folder.emplace(request.save_outputs_dir);
   const Model model = Model::load(request.model);
   const std::vector<Tensor> inputs = request.inputs_dir.empty() ? synthesize_inputs(model, request.input_spec)
                                                                 : load_inputs(model, request.inputs_dir);
@@ -108,6 +106,7 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
   }
   if (request.check.enabled) check_outputs(report, reference, request.options.precision, request.check.tolerance);
   if (!request.save_outputs_dir.empty()) save_outputs(report, request.save_outputs_dir);
+  if (outputs_folder) outputs_folder->keep();
   return report;
 }
 

@@ -93,14 +93,15 @@ class BuildCommand : public Command {
         ->capture_default_str();
     cmd->add_option("--shapes", o_.shapes,
                     "Input shapes: NAME:1x3x224x224,... (NAME may be a symbolic dimension: batch:8)");
-    cmd->add_option("--save-plan", o_.save_plan, "Write the built plan to this file");
+    cmd->add_option("--save-plan", o_.save_plan, "Write the built plan to this file")->check(non_empty_path());
     cmd->add_option("--load-plan", o_.load_plan,
                     "Start from this plan file (rebuilt with a warning when damaged or stale)");
-    cmd->add_option("--cache-dir", o_.cache_dir, "Plan cache folder (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)");
+    cmd->add_option("--cache-dir", o_.cache_dir, "Plan cache folder (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)")
+        ->check(non_empty_path());
     cmd->add_flag("--profile", o_.profile, "Time every fused layer and print a per-layer profile");
     cmd->add_option("--option", o_.runtime_options, "Runtime-specific option KEY=VALUE (repeatable), e.g. tf32=1");
-    cmd->add_option("--output,-o", o_.output,
-                    "Write the build report (summary, kernels, profile) as JSON to this file");
+    cmd->add_option("--output,-o", o_.output, "Write the build report (summary, kernels, profile) as JSON to this file")
+        ->check(non_empty_path());
     return cmd;
   }
 

@@ -31,7 +31,8 @@ class CacheCommand : public Command {
   CLI::App* attach(CLI::App& app) override {
     auto* cmd = app.add_subcommand("cache", "List, clear or prune the cache of built engines and plans");
     cmd->add_option("--cache-dir", cache_dir_,
-                    "Cache folder (default: $INFERFOUNDRY_CACHE_DIR, else $XDG_CACHE_HOME/inferfoundry)");
+                    "Cache folder (default: $INFERFOUNDRY_CACHE_DIR, else $XDG_CACHE_HOME/inferfoundry)")
+        ->check(non_empty_path());
     cmd->require_subcommand(1);
     list_ = cmd->add_subcommand("list", "List the entries, most recently used first");
     list_->add_flag("--json", json_, "Print JSON instead of text");

@@ -74,7 +74,7 @@ class InspectCommand : public Command {
  public:
   CLI::App* attach(CLI::App& app) override {
     auto* cmd = app.add_subcommand("inspect", "Show a model's signature, opsets, operators and parameters");
-    cmd->add_option("--model,-m", model_, "ONNX model file")->required();
+    cmd->add_option("--model,-m", model_, "ONNX model file")->required()->check(non_empty_path());
     cmd->add_flag("--json", json_, "Print JSON instead of text");
     return cmd;
   }

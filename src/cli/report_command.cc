@@ -24,7 +24,8 @@ class ReportCommand : public Command {
  public:
   CLI::App* attach(CLI::App& app) override {
     auto* cmd = app.add_subcommand("report", "Render a results file (text, markdown, JSON or HTML), or compare runs");
-    auto* path = cmd->add_option("--path,-p", path_, "Results JSON written by `benchmark --output`");
+    auto* path =
+        cmd->add_option("--path,-p", path_, "Results JSON written by `benchmark --output`")->check(non_empty_path());
     auto* compare = cmd->add_option("--compare", compare_paths_,
                                     "Compare results files, oldest first: the first is the baseline; exit 6 when the "
                                     "last regressed past --threshold")
@@ -36,7 +37,8 @@ class ReportCommand : public Command {
     cmd->add_option("--format,-f", format_, "text, markdown, json or html (--compare: text or markdown)")
         ->check(CLI::IsMember({"text", "markdown", "json", "html"}))
         ->capture_default_str();
-    cmd->add_option("--output,-o", output_, "Write the report to this file (atomically) instead of standard output");
+    cmd->add_option("--output,-o", output_, "Write the report to this file (atomically) instead of standard output")
+        ->check(non_empty_path());
     return cmd;
   }
 

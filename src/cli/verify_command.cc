@@ -38,7 +38,7 @@ class VerifyCommand : public Command {
         ->required();
     cmd->add_option("--filter", o_.filter,
                     "Only cases whose name or folder matches this shell glob, like 'test_conv*'");
-    cmd->add_option("--json", o_.json, "Write every case's result as JSON to this file");
+    cmd->add_option("--json", o_.json, "Write every case's result as JSON to this file")->check(non_empty_path());
     cmd->add_option("--atol", o_.atol,
                     "Absolute tolerance (default: ONNX backend tests, 1e-7 for floats, exact for integers)")
         ->check(CLI::NonNegativeNumber);

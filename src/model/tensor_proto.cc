@@ -176,12 +176,13 @@ std::vector<Tensor> read_tensor_folder(const fs::path& dir, const std::string& p
 }
 
 void write_tensor_folder(const fs::path& dir, const std::string& prefix, const std::vector<Tensor>& tensors) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) fail(ErrorKind::kOutput, "cannot create folder {}: {}", dir.string(), ec.message());
+  CreatedFolders created(dir);  // a failed write (full disk) removes what this call made
   for (size_t i = 0; i < tensors.size(); ++i) {
-    write_tensor_file(dir / (prefix + "_" + std::to_string(i) + ".pb"), tensors[i]);
+    const fs::path file = dir / (prefix + "_" + std::to_string(i) + ".pb");
+    created.add_file(file);
+    write_tensor_file(file, tensors[i]);
   }
+  created.keep();
 }
 
 }  // namespace inferfoundry

@@ -203,5 +203,49 @@ TEST(HostileText, NamesWithControlBytesAreEscapedInErrorMessagesAndInspect) {
   EXPECT_EQ(inspect.out.find("\ninferfoundry: fake line"), std::string::npos) << inspect.out;
 }
 
+TEST(HostileOptions, EmptyOutputPathsAreUsageErrors) {
+  TempDir dir;
+  save(relu_model({fixed_dim(2)}), dir / "m.onnx");
+  testing::write_text(dir / "r.json", R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1}]})");
+  for (const std::string option : {"--output", "--save-inputs", "--save-outputs", "--inputs", "--cache-dir"})
+    expect_one_line_error(run_cli(bench(dir / "m.onnx", {option, ""})), exit_code::kUsage, "empty path");
+  expect_one_line_error(run_cli({"report", "--path", (dir / "r.json").string(), "--output", ""}), exit_code::kUsage,
+                        "empty path");
+  expect_one_line_error(run_cli({"verify", "--suite", dir.path().string(), "--json", ""}), exit_code::kUsage,
+                        "empty path");
+  expect_one_line_error(run_cli({"cache", "list", "--cache-dir", ""}), exit_code::kUsage, "empty path");
+}
+
+// Runs the CLI with a file-size limit of 1 KiB (`ulimit -f`, SIGXFSZ ignored), so that a larger write
+// fails with EFBIG the way a full disk fails with ENOSPC.
+CliResult run_cli_with_small_file_limit(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"/bin/bash", "-c", "ulimit -f 1 && trap '' XFSZ && exec \"$@\"", "bash",
+                                INFERFOUNDRY_CLI};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testing::run_program(argv);
+}
+
+TEST(HostileOutputs, FailedSaveInputsLeavesNoFoldersBehind) {
+  TempDir dir;
+  save(relu_model({fixed_dim(1), fixed_dim(1024)}), dir / "m.onnx");  // a 4 KiB input: over the 1 KiB limit
+  const auto r = run_cli_with_small_file_limit(bench(dir / "m.onnx", {"--save-inputs", (dir / "a/b/c").string()}));
+  expect_one_line_error(r, exit_code::kOutput, "File too large");
+  EXPECT_FALSE(fs::exists(dir / "a")) << "left behind: " << (dir / "a");
+  // A folder that existed before keeps existing, with what it held.
+  fs::create_directories(dir / "kept");
+  testing::write_text(dir / "kept" / "notes.txt", "mine");
+  run_cli_with_small_file_limit(bench(dir / "m.onnx", {"--save-inputs", (dir / "kept/new").string()}));
+  EXPECT_FALSE(fs::exists(dir / "kept" / "new"));
+  EXPECT_EQ(read_file(dir / "kept" / "notes.txt"), "mine");
+}
+
+TEST(HostileOutputs, WriteErrorsSayWhichCallFailed) {
+  TempDir dir;
+  testing::write_text(dir / "r.json", R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1}]})");
+  // /proc refuses new files: the error is about the temporary file, not a missing /proc/version.
+  expect_one_line_error(run_cli({"report", "--path", (dir / "r.json").string(), "-o", "/proc/version"}),
+                        exit_code::kOutput, "cannot create a temporary file beside it");
+}
+
 }  // namespace
 }  // namespace inferfoundry
