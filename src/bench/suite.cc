@@ -34,9 +34,22 @@ void validate_tolerance(const ToleranceOverride& tolerance) {
   if (tolerance.rtol && !(*tolerance.rtol >= 0)) fail(ErrorKind::kUsage, "--rtol must be a number >= 0");
 }
 
+// DIR/RUNTIME must be a real folder (or not exist yet): a symbolic link there would send the outputs to
+// wherever it points, outside the folder the user named. Error(kOutput) names the link.
+void refuse_linked_output_folder(const std::filesystem::path& dir, const std::string& runtime) {
+  const std::filesystem::path folder = dir / runtime;
+  std::error_code ec;
+  if (!std::filesystem::is_symlink(folder, ec)) return;
+  fail(ErrorKind::kOutput,
+       "cannot write outputs to {}: it is a symbolic link (to {}), and --save-outputs writes only inside {}",
+       folder.string(), std::filesystem::read_symlink(folder, ec).string(), dir.string());
+}
+
 void save_outputs(const BenchmarkReport& report, const std::filesystem::path& dir) {
   for (const auto& result : report.results) {
-    if (result.status == RunStatus::kOk) write_tensor_folder(dir / result.runtime, "output", result.outputs);
+    if (result.status != RunStatus::kOk) continue;
+    refuse_linked_output_folder(dir, result.runtime);
+    write_tensor_folder(dir / result.runtime, "output", result.outputs);
   }
 }
 
@@ -84,10 +97,13 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
   const std::string reference = request.check.enabled ? resolve_reference(request.check, runtimes) : "";
   validate_tolerance(request.check.tolerance);
   if (request.check.enabled) precision_tolerance(request.options.precision, DType::kFloat32);  // rejects unknown ones
-  // Output folders are made before the long part, so a bad path fails in seconds, not after the runs; a
-  // folder made here is removed again when the benchmark then fails.
+  // Output folders are made and checked before the long part, so a bad path fails in seconds, not after the
+  // runs; a folder made here is removed again when the benchmark then fails.
   std::optional<CreatedFolders> outputs_folder;
-  if (!request.save_outputs_dir.empty()) outputs_folder.emplace(request.save_outputs_dir);
+  if (!request.save_outputs_dir.empty()) {
+    outputs_folder.emplace(request.save_outputs_dir);
+    for (const Runtime* runtime : runtimes) refuse_linked_output_folder(request.save_outputs_dir, runtime->name());
+  }
   const Model model = Model::load(request.model);
   const std::vector<Tensor> inputs = request.inputs_dir.empty() ? synthesize_inputs(model, request.input_spec)
                                                                 : load_inputs(model, request.inputs_dir);

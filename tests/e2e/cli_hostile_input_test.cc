@@ -247,5 +247,20 @@ TEST(HostileOutputs, WriteErrorsSayWhichCallFailed) {
                         exit_code::kOutput, "cannot create a temporary file beside it");
 }
 
+TEST(HostileOutputs, SaveOutputsRefusesASymlinkedRuntimeFolder) {
+  TempDir dir, outside;
+  save(relu_model({fixed_dim(2)}), dir / "m.onnx");
+  fs::create_directories(dir / "out");
+  fs::create_directory_symlink(outside.path(), dir / "out" / "onnx");
+  const auto r = run_cli(bench(dir / "m.onnx", {"--save-outputs", (dir / "out").string()}));
+  expect_one_line_error(r, exit_code::kOutput, "symbolic link");
+  EXPECT_TRUE(fs::is_empty(outside.path()));
+  // Without the link the outputs land inside the folder.
+  fs::remove(dir / "out" / "onnx");
+  const auto ok = run_cli(bench(dir / "m.onnx", {"--save-outputs", (dir / "out").string()}));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_TRUE(fs::is_regular_file(dir / "out" / "onnx" / "output_0.pb"));
+}
+
 }  // namespace
 }  // namespace inferfoundry
