@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "core/checked_math.h"
 #include "core/error.h"
 #include "core/float16.h"
 #include "model/tensor_proto.h"
@@ -53,6 +54,10 @@ std::map<std::string, Shape> resolve_input_shapes(const Model& model, const std:
     Shape shape;
     if (auto it = requested.find(input.name); it != requested.end()) {
       shape = it->second;
+      if (!input.rank_known) {
+        resolved[input.name] = shape;  // the model says nothing to check it against
+        continue;
+      }
       if (shape.size() != input.dims.size()) {
         fail(ErrorKind::kUsage, "--shapes {}: rank {} does not match the model's {} ({})", input.name, shape.size(),
              input.dims.size(), input.format_dims());
@@ -63,6 +68,11 @@ std::map<std::string, Shape> resolve_input_shapes(const Model& model, const std:
                input.dims[i].value, shape[i]);
         }
       }
+    } else if (!input.rank_known) {
+      // Any guess (a scalar, a vector) makes some runtimes abort the process rather than fail the call.
+      fail(ErrorKind::kUsage,
+           "input '{}' has no shape in the model (unknown rank): give its full shape with --shapes {}:DIMS", input.name,
+           input.name);
     } else {
       for (const auto& dim : input.dims) {
         if (dim.is_fixed())
@@ -133,11 +143,30 @@ void fill_random(Tensor& tensor, const InputSpec& spec, std::mt19937_64& rng) {
   }
 }
 
+// Adds one input's size to the running total; throws Error(kInput) naming it when the total passes the limit.
+void reserve_input_bytes(const TensorSpec& input, const Shape& shape, uint64_t limit, uint64_t& total) {
+  const size_t element = dtype_size(input.dtype);
+  if (element == 0)
+    fail(ErrorKind::kInput, "cannot synthesise input '{}' of type {}", input.name, dtype_name(input.dtype));
+  const uint64_t bytes = checked_byte_size(shape, element, input.name);
+  const auto sum = checked_add(total, bytes);
+  if (!sum || *sum > limit) {
+    fail(ErrorKind::kInput, "input '{}' of shape {} ({}) needs {}{}, over the --max-input-bytes limit of {}",
+         input.name, format_shape(shape), dtype_name(input.dtype), format_bytes(bytes),
+         total > 0 ? fmt::format(" ({} with the inputs before it)", format_bytes(sum.value_or(UINT64_MAX))) : "",
+         format_bytes(limit));
+  }
+  total = *sum;
+}
+
 }  // namespace
 
 std::vector<Tensor> synthesize_inputs(const Model& model, const InputSpec& spec) {
   if (spec.int_min > spec.int_max) fail(ErrorKind::kUsage, "--int-range {}:{} is empty", spec.int_min, spec.int_max);
   const auto shapes = resolve_input_shapes(model, spec.shapes);
+  uint64_t total_bytes = 0;
+  for (const auto& input : model.inputs())
+    reserve_input_bytes(input, shapes.at(input.name), spec.max_input_bytes, total_bytes);
   std::mt19937_64 rng(spec.seed);
   std::vector<Tensor> inputs;
   for (const auto& input : model.inputs()) {
@@ -161,8 +190,8 @@ std::vector<Tensor> load_inputs(const Model& model, const std::filesystem::path&
       fail(ErrorKind::kInput, "input_{}.pb is {}, model input '{}' is {}", i, dtype_name(tensor.dtype()), spec.name,
            dtype_name(spec.dtype));
     }
-    bool fits = tensor.shape().size() == spec.dims.size();
-    for (size_t d = 0; fits && d < spec.dims.size(); ++d)
+    bool fits = !spec.rank_known || tensor.shape().size() == spec.dims.size();
+    for (size_t d = 0; fits && spec.rank_known && d < spec.dims.size(); ++d)
       fits = !spec.dims[d].is_fixed() || spec.dims[d].value == tensor.shape()[d];
     if (!fits) {
       fail(ErrorKind::kInput, "input_{}.pb has shape {}, model input '{}' is {}", i, format_shape(tensor.shape()),

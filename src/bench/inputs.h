@@ -18,13 +18,20 @@ struct InputSpec {
   int64_t int_max = 1000;
   // --shapes: input name -> full shape, or symbolic dimension name -> size (given as a 1-element shape).
   std::map<std::string, Shape> shapes;
+  // --max-input-bytes: the most the synthetic inputs may take together. Shapes come from the model file
+  // and the command line, so a dimension of 2^40 must be refused with a reason, not attempted.
+  uint64_t max_input_bytes = kDefaultMaxInputBytes;
+  static constexpr uint64_t kDefaultMaxInputBytes = uint64_t{4} << 30;  // 4 GiB
 };
 
 // Resolves each model input to a concrete shape: --shapes by input name first, then symbolic dimensions
 // by name, then 1 for any dimension still unknown. Unknown names in --shapes throw Error(kUsage); a
-// shape that contradicts a fixed dimension throws Error(kUsage).
+// shape that contradicts a fixed dimension throws Error(kUsage); so does an input of unknown rank that
+// --shapes does not give in full.
 std::map<std::string, Shape> resolve_input_shapes(const Model& model, const std::map<std::string, Shape>& requested);
 
+// Random inputs for every model input. Throws Error(kInput) naming the input when its size overflows or the
+// inputs together would exceed spec.max_input_bytes, before anything is allocated.
 std::vector<Tensor> synthesize_inputs(const Model& model, const InputSpec& spec);
 
 // Loads input_K.pb files (ONNX test-data layout) and checks them against the model's inputs: count,

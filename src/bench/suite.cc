@@ -1,9 +1,11 @@
 #include "bench/suite.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "bench/environment.h"
 #include "core/error.h"
+#include "core/file_io.h"
 #include "model/tensor_proto.h"
 
 namespace inferfoundry {
@@ -45,15 +47,22 @@ void check_option_scopes(const RuntimeOptions& options, const std::vector<const 
   }
 }
 
-void create_folder(const std::filesystem::path& dir) {
+// DIR/RUNTIME must be a real folder (or not exist yet): a symbolic link there would send the outputs to
+// wherever it points, outside the folder the user named. Error(kOutput) names the link.
+void refuse_linked_output_folder(const std::filesystem::path& dir, const std::string& runtime) {
+  const std::filesystem::path folder = dir / runtime;
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) fail(ErrorKind::kOutput, "cannot create folder {}: {}", dir.string(), ec.message());
+  if (!std::filesystem::is_symlink(folder, ec)) return;
+  fail(ErrorKind::kOutput,
+       "cannot write outputs to {}: it is a symbolic link (to {}), and --save-outputs writes only inside {}",
+       folder.string(), std::filesystem::read_symlink(folder, ec).string(), dir.string());
 }
 
 void save_outputs(const BenchmarkReport& report, const std::filesystem::path& dir) {
   for (const auto& result : report.results) {
-    if (result.status == RunStatus::kOk) write_tensor_folder(dir / result.runtime, "output", result.outputs);
+    if (result.status != RunStatus::kOk) continue;
+    refuse_linked_output_folder(dir, result.runtime);
+    write_tensor_folder(dir / result.runtime, "output", result.outputs);
   }
 }
 
@@ -115,8 +124,13 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
   check_option_scopes(request.options, runtimes);
   const std::string reference = request.check.enabled ? resolve_reference(request.check, runtimes) : "";
   validate_tolerance(request.check.tolerance);
-  // Output folders are made before the long part, so a bad path fails in seconds, not after the runs.
-  if (!request.save_outputs_dir.empty()) create_folder(request.save_outputs_dir);
+  // Output folders are made and checked before the long part, so a bad path fails in seconds, not after the
+  // runs; a folder made here is removed again when the benchmark then fails.
+  std::optional<CreatedFolders> outputs_folder;
+  if (!request.save_outputs_dir.empty()) {
+    outputs_folder.emplace(request.save_outputs_dir);
+    for (const Runtime* runtime : runtimes) refuse_linked_output_folder(request.save_outputs_dir, runtime->name());
+  }
   const Model model = Model::load(request.model);
   const std::vector<Tensor> inputs = request.inputs_dir.empty() ? synthesize_inputs(model, request.input_spec)
                                                                 : load_inputs(model, request.inputs_dir);
@@ -136,6 +150,7 @@ BenchmarkReport run_benchmark(const RuntimeRegistry& registry, const BenchmarkRe
   }
   if (request.check.enabled) check_outputs(report, reference, request.check.tolerance);
   if (!request.save_outputs_dir.empty()) save_outputs(report, request.save_outputs_dir);
+  if (outputs_folder) outputs_folder->keep();
   return report;
 }
 

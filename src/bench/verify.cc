@@ -49,7 +49,7 @@ bool matches_filter(const std::string& name, const std::string& filter) {
 
 // test_data_set_0, test_data_set_1, ... in numeric order.
 std::vector<fs::path> data_sets_of(const fs::path& case_dir) {
-  static const std::regex pattern("test_data_set_([0-9]+)");
+  static const std::regex pattern("test_data_set_([0-9]{1,9})");  // fits an int
   std::vector<std::pair<int, fs::path>> found;
   for (const auto& entry : fs::directory_iterator(case_dir)) {
     std::smatch match;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -53,11 +54,52 @@ std::string finish_hex(EVP_MD_CTX* ctx) {
   return hex;
 }
 
-void make_private_dir(const fs::path& dir) {
+// Creates `dir` (and missing parents) when it does not exist. Only a folder made here is made private: a
+// folder that already existed, such as a shared 1777 folder given as --cache-dir, keeps its permissions.
+// Returns whether `dir` was created.
+bool make_private_dir(const fs::path& dir) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
+  if (fs::is_directory(dir, ec)) return false;
+  if (!dir.parent_path().empty()) fs::create_directories(dir.parent_path(), ec);
+  const bool created = !ec && fs::create_directory(dir, ec);
   if (ec) fail(ErrorKind::kOutput, "cannot create cache folder {}: {}", dir.string(), ec.message());
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (created) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  return created;
+}
+
+std::string marker_text() { return fmt::format("InferFoundry cache format {}\n", Cache::kFormatVersion); }
+
+// The format version in a marker file's text, or nullopt when the text is not a marker.
+std::optional<int> marker_version(std::string_view text) {
+  constexpr std::string_view kPrefix = "InferFoundry cache format ";
+  if (!text.starts_with(kPrefix)) return std::nullopt;
+  text.remove_prefix(kPrefix.size());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  int version = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), version);
+  if (ec != std::errc() || end != text.data() + text.size() || version < 1) return std::nullopt;
+  return version;
+}
+
+bool is_empty_folder(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_empty(dir, ec) && !ec;
+}
+
+// A real folder, not a symbolic link to one: the cache never follows links out of its root.
+bool is_real_folder(const fs::directory_entry& entry) {
+  std::error_code ec;
+  return entry.is_directory(ec) && !entry.is_symlink(ec);
+}
+
+// A regular file (not a link) that starts like a blob written by Cache::write (any format version).
+bool is_blob_file(const fs::directory_entry& entry) {
+  std::error_code ec;
+  if (entry.is_symlink(ec) || !entry.is_regular_file(ec) || entry.path().extension() != ".bin") return false;
+  std::ifstream in(entry.path(), std::ios::binary);
+  char head[7] = {};
+  in.read(head, sizeof(head));
+  return in.gcount() == sizeof(head) && std::string_view(head, sizeof(head)) == kMagic.substr(0, sizeof(head));
 }
 
 // Streams a file through `consume` in large chunks; throws Error(kInput) when it cannot be read.
@@ -135,7 +177,35 @@ std::unique_ptr<CacheLock> Cache::lock(std::string_view kind, std::string_view k
   return std::make_unique<CacheLock>(dir / (std::string(kind) + "-" + std::string(key) + ".lock"));
 }
 
-Cache::Cache(fs::path root) : root_(std::move(root)) { make_private_dir(root_); }
+Cache::Cache(fs::path root) : root_(std::move(root)) {
+  const bool created = make_private_dir(root_);
+  const fs::path marker = root_ / std::string(kMarkerFile);
+  std::error_code ec;
+  if (created || (!fs::exists(marker, ec) && is_empty_folder(root_))) write_file_atomically(marker, marker_text());
+}
+
+std::optional<Cache> Cache::open_existing(const fs::path& root) {
+  std::error_code ec;
+  const auto status = fs::status(root, ec);
+  if (!fs::exists(status)) return std::nullopt;
+  if (!fs::is_directory(status)) fail(ErrorKind::kInput, "cache folder {} is not a folder", root.string());
+  const fs::path marker = root / std::string(kMarkerFile);
+  if (!fs::is_regular_file(marker, ec)) {
+    fail(ErrorKind::kInput,
+         "{} is not an InferFoundry cache folder (it has no {} marker); refusing to touch it. A cache made "
+         "before the marker existed holds only rebuildable entries: delete it by hand",
+         root.string(), kMarkerFile);
+  }
+  const auto version = marker_version(read_file(marker));
+  if (!version)
+    fail(ErrorKind::kInput, "{} is not an InferFoundry cache marker; refusing to touch {}", marker.string(),
+         root.string());
+  if (*version > kFormatVersion) {
+    fail(ErrorKind::kInput, "cache folder {} has format {}, newer than this InferFoundry understands ({})",
+         root.string(), *version, kFormatVersion);
+  }
+  return Cache(root, OpenOnly{});
+}
 
 fs::path Cache::default_root(const fs::path& override_dir) {
   if (!override_dir.empty()) return override_dir;
@@ -198,13 +268,15 @@ std::vector<Cache::Entry> Cache::list() const {
   std::vector<Entry> entries;
   std::error_code ec;
   for (const auto& kind_dir : fs::directory_iterator(root_, ec)) {
-    if (!kind_dir.is_directory(ec) || kind_dir.path().filename().string().starts_with(".")) continue;
+    if (!is_real_folder(kind_dir) || kind_dir.path().filename().string().starts_with(".")) continue;
     for (const auto& item : fs::directory_iterator(kind_dir.path(), ec)) {
       const std::string name = item.path().filename().string();
       if (name.find(".tmp-") != std::string::npos) continue;  // a write in progress
+      const bool folder = is_real_folder(item);
+      if (!folder && !is_blob_file(item)) continue;  // not ours: never listed, never removed
       Entry entry;
       entry.kind = kind_dir.path().filename().string();
-      entry.key = item.is_directory(ec) ? name : item.path().stem().string();
+      entry.key = folder ? name : item.path().stem().string();
       entry.path = item.path();
       entry.bytes = size_of(item.path());
       entry.last_used = fs::last_write_time(item.path(), ec);
@@ -258,7 +330,9 @@ uint64_t parse_byte_size(const std::string& text) {
     scale = 1024.0 * 1024;
   else if (unit == "G" || unit == "GiB")
     scale = 1024.0 * 1024 * 1024;
-  if (value < 0 || scale == 0)
+  // 2^64 as a double: anything at or past it (or inf, nan) has no uint64_t value.
+  constexpr double kLimit = 18446744073709551616.0;
+  if (!(value >= 0) || scale == 0 || !(value * scale < kLimit))
     fail(ErrorKind::kUsage, "invalid size '{}': expected a number with K, M or G, like 500M", text);
   return static_cast<uint64_t>(value * scale);
 }

@@ -38,7 +38,12 @@ class CacheLock {
 // InferFoundry's cache folder: built engines, timing caches and foundry plans, keyed so that a changed
 // input never reuses a stale entry. Layout: ROOT/<kind>/<key>.<ext> for blob entries (written with an
 // XXH3-128 checksum header, verified on read) and ROOT/<kind>/<key>/ for folder entries that another library
-// fills (e.g. ONNX Runtime's TensorRT engine cache). The root is created private to the user (0700).
+// fills (e.g. ONNX Runtime's TensorRT engine cache). Folders the cache creates are private to the user
+// (0700); folders that already existed keep their permissions.
+//
+// The root holds a marker file (kMarkerFile, "InferFoundry cache format N") written by whoever creates the
+// folder. `--cache-dir` is a free-form path, so the `cache` commands act only on a folder with the marker
+// (open_existing), and even there delete only entries they recognise.
 class Cache {
  public:
   struct Entry {
@@ -49,7 +54,16 @@ class Cache {
     std::filesystem::file_time_type last_used;
   };
 
+  static constexpr std::string_view kMarkerFile = ".inferfoundry-cache";
+  static constexpr int kFormatVersion = 1;
+
+  // For runtimes that store entries: creates the root when missing (with the marker), and adds the marker
+  // to an existing folder only when it is empty. A non-empty folder without the marker (a cache from before
+  // the marker, or any other folder) is used as it is, unmarked. Throws Error(kOutput) when it cannot.
   explicit Cache(std::filesystem::path root);
+  // For the `cache` commands: nullopt when `root` does not exist (nothing is created). Throws Error(kInput)
+  // when it is not a folder, has no marker, or has a newer format; nothing is touched then.
+  static std::optional<Cache> open_existing(const std::filesystem::path& root);
   // --cache-dir if given, else $INFERFOUNDRY_CACHE_DIR, else $XDG_CACHE_HOME/inferfoundry, else
   // ~/.cache/inferfoundry.
   static std::filesystem::path default_root(const std::filesystem::path& override_dir = {});
@@ -78,8 +92,9 @@ class Cache {
   // Blocks until no other process holds the entry's lock (ROOT/.locks/<kind>-<key>.lock).
   std::unique_ptr<CacheLock> lock(std::string_view kind, std::string_view key) const;
 
-  // Entries (blob files and folders) of every kind, most recently used first; locks and writes in
-  // progress are not entries.
+  // Entries of every kind, most recently used first: blob files (<key>.bin starting with the blob header)
+  // and real folders inside real, non-hidden kind folders. Symbolic links, other files, locks and writes in
+  // progress are not entries, so they are never listed, pruned or cleared.
   std::vector<Entry> list() const;
   // Removes every entry; returns how many.
   size_t clear() const;
@@ -87,6 +102,8 @@ class Cache {
   size_t prune(uint64_t max_bytes) const;
 
  private:
+  struct OpenOnly {};
+  Cache(std::filesystem::path root, OpenOnly) : root_(std::move(root)) {}
   std::filesystem::path blob_path(std::string_view kind, std::string_view key) const;
   std::filesystem::path root_;
 };

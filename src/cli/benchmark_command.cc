@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "bench/suite.h"
+#include "cache/cache.h"
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/option_values.h"
@@ -37,13 +38,14 @@ struct BenchmarkOptions {
   std::optional<double> atol, rtol;
   bool no_check = false;
   std::string save_inputs, save_outputs;
+  std::string max_input_bytes = "4G";  // InputSpec::kDefaultMaxInputBytes
 };
 
 class BenchmarkCommand : public Command {
  public:
   CLI::App* attach(CLI::App& app) override {
     auto* cmd = app.add_subcommand("benchmark", "Benchmark a model on one or more runtimes and compare them");
-    cmd->add_option("--model,-m", o_.model, "ONNX model file")->required();
+    cmd->add_option("--model,-m", o_.model, "ONNX model file")->required()->check(non_empty_path());
     cmd->add_option("--runtimes,-r", o_.runtimes, "Comma list of runtimes, or 'all'; the first is the baseline")
         ->capture_default_str();
     cmd->add_option("--shapes", o_.shapes,
@@ -61,15 +63,20 @@ class BenchmarkCommand : public Command {
                     "Least time to spend in timed runs, like 10s (default 1s unless --iterations is given)");
     cmd->add_option("--seed", o_.seed, "Seed of the synthetic inputs")->capture_default_str();
     cmd->add_option("--int-range", o_.int_range, "Range of synthetic integer inputs, MIN:MAX (default 0:1000)");
-    cmd->add_option("--inputs", o_.inputs_dir, "Folder of input_K.pb TensorProto files instead of synthetic inputs");
-    cmd->add_option("--output,-o", o_.output, "Write the results as JSON to this file");
+    cmd->add_option("--max-input-bytes", o_.max_input_bytes,
+                    "Largest total size of the synthetic inputs, like 4G or 500M; larger shapes are refused")
+        ->capture_default_str();
+    cmd->add_option("--inputs", o_.inputs_dir, "Folder of input_K.pb TensorProto files instead of synthetic inputs")
+        ->check(non_empty_path());
+    cmd->add_option("--output,-o", o_.output, "Write the results as JSON to this file")->check(non_empty_path());
     cmd->add_option("--threads", o_.threads, "CPU threads per runtime (0 = runtime default)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--precision", o_.precision, "fp32, fp16, bf16 or int8 (runtimes that convert models)")
         ->check(CLI::IsMember({"fp32", "fp16", "bf16", "int8"}))
         ->capture_default_str();
     cmd->add_option("--cache-dir", o_.cache_dir,
-                    "Cache folder for engines and plans (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)");
+                    "Cache folder for engines and plans (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)")
+        ->check(non_empty_path());
     cmd->add_flag("--include-transfers", o_.include_transfers, "GPU runtimes: time host<->device copies in every run");
     cmd->add_option("--option", o_.runtime_options,
                     "Runtime-specific option KEY=VALUE for every runtime, or RUNTIME:KEY=VALUE for one (repeatable)");
@@ -83,8 +90,10 @@ class BenchmarkCommand : public Command {
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--no-check", o_.no_check, "Do not compare outputs across runtimes");
     cmd->add_option("--save-inputs", o_.save_inputs,
-                    "Write the inputs used to this folder as input_K.pb (ONNX test-data layout)");
-    cmd->add_option("--save-outputs", o_.save_outputs, "Write each runtime's outputs to FOLDER/RUNTIME/output_K.pb");
+                    "Write the inputs used to this folder as input_K.pb (ONNX test-data layout)")
+        ->check(non_empty_path());
+    cmd->add_option("--save-outputs", o_.save_outputs, "Write each runtime's outputs to FOLDER/RUNTIME/output_K.pb")
+        ->check(non_empty_path());
     cmd->add_flag("--quiet,-q", o_.quiet, "Print only the table");
     cmd_ = cmd;
     return cmd;
@@ -128,6 +137,7 @@ InputSpec BenchmarkCommand::input_spec() const {
   InputSpec spec;
   spec.seed = o_.seed;
   if (!o_.shapes.empty()) spec.shapes = parse_shape_list(o_.shapes);
+  spec.max_input_bytes = parse_byte_size(o_.max_input_bytes);
   if (!o_.int_range.empty()) {
     const auto colon = o_.int_range.find(':', 1);
     try {

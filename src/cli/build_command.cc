@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/option_values.h"
+#include "core/json_text.h"
 
 namespace inferfoundry::cli {
 namespace {
@@ -93,14 +94,15 @@ class BuildCommand : public Command {
         ->capture_default_str();
     cmd->add_option("--shapes", o_.shapes,
                     "Input shapes: NAME:1x3x224x224,... (NAME may be a symbolic dimension: batch:8)");
-    cmd->add_option("--save-plan", o_.save_plan, "Write the built plan to this file");
+    cmd->add_option("--save-plan", o_.save_plan, "Write the built plan to this file")->check(non_empty_path());
     cmd->add_option("--load-plan", o_.load_plan,
                     "Start from this plan file (rebuilt with a warning when damaged or stale)");
-    cmd->add_option("--cache-dir", o_.cache_dir, "Plan cache folder (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)");
+    cmd->add_option("--cache-dir", o_.cache_dir, "Plan cache folder (default: $INFERFOUNDRY_CACHE_DIR or XDG cache)")
+        ->check(non_empty_path());
     cmd->add_flag("--profile", o_.profile, "Time every fused layer and print a per-layer profile");
     cmd->add_option("--option", o_.runtime_options, "Runtime-specific option KEY=VALUE (repeatable), e.g. tf32=1");
-    cmd->add_option("--output,-o", o_.output,
-                    "Write the build report (summary, kernels, profile) as JSON to this file");
+    cmd->add_option("--output,-o", o_.output, "Write the build report (summary, kernels, profile) as JSON to this file")
+        ->check(non_empty_path());
     return cmd;
   }
 
@@ -117,11 +119,15 @@ class BuildCommand : public Command {
     const RuntimeOptions options = runtime_options();
     const auto session = runtime->prepare(model, options);
     const nlohmann::json details = session->details();
-    fmt::print("{}", summary_text(details));
-    if (details.contains("profile")) fmt::print("{}", profile_text(details["profile"]));
+    try {
+      fmt::print("{}", summary_text(details));
+      if (details.contains("profile")) fmt::print("{}", profile_text(details["profile"]));
+    } catch (const nlohmann::json::exception& e) {  // a loaded plan's summary is the plan file's text
+      fail(ErrorKind::kInput, "the plan's build summary is malformed: {}", e.what());
+    }
     if (!o_.save_plan.empty()) fmt::print("plan written to {}\n", o_.save_plan);
     if (!o_.output.empty()) {
-      write_file_atomically(o_.output, details.dump(2) + "\n");
+      write_file_atomically(o_.output, dump_json(details) + "\n");
       fmt::print("build report written to {}\n", o_.output);
     }
     return exit_code::kOk;

@@ -6,6 +6,8 @@
 #include "cache/cache.h"
 #include "cli/command.h"
 #include "core/error.h"
+#include "core/json_text.h"
+#include "core/terminal_text.h"
 
 namespace inferfoundry::cli {
 namespace {
@@ -29,7 +31,8 @@ class CacheCommand : public Command {
   CLI::App* attach(CLI::App& app) override {
     auto* cmd = app.add_subcommand("cache", "List, clear or prune the cache of built engines and plans");
     cmd->add_option("--cache-dir", cache_dir_,
-                    "Cache folder (default: $INFERFOUNDRY_CACHE_DIR, else $XDG_CACHE_HOME/inferfoundry)");
+                    "Cache folder (default: $INFERFOUNDRY_CACHE_DIR, else $XDG_CACHE_HOME/inferfoundry)")
+        ->check(non_empty_path());
     cmd->require_subcommand(1);
     list_ = cmd->add_subcommand("list", "List the entries, most recently used first");
     list_->add_flag("--json", json_, "Print JSON instead of text");
@@ -41,21 +44,38 @@ class CacheCommand : public Command {
   }
 
   int run(const RuntimeRegistry&) override {
-    const Cache cache(Cache::default_root(cache_dir_));
+    // Open, never create: a folder without the cache's marker is refused untouched (exit 3).
+    const std::filesystem::path root = Cache::default_root(cache_dir_);
+    const uint64_t limit = prune_->parsed() ? parse_byte_size(max_size_) : 0;
+    const std::optional<Cache> existing = Cache::open_existing(root);
+    if (!existing) return nothing_cached(root);
+    const Cache& cache = *existing;
     if (list_->parsed()) return list(cache);
     if (clear_->parsed()) {
       const size_t removed = cache.clear();
-      fmt::print("removed {} entr{} from {}\n", removed, removed == 1 ? "y" : "ies", cache.root().string());
+      fmt::print("removed {} entr{} from {}\n", removed, removed == 1 ? "y" : "ies",
+                 terminal_text(cache.root().string()));
       return exit_code::kOk;
     }
-    const uint64_t limit = parse_byte_size(max_size_);
     const size_t removed = cache.prune(limit);
-    fmt::print("removed {} entr{}; {} now holds {}\n", removed, removed == 1 ? "y" : "ies", cache.root().string(),
-               human_size(total_bytes(cache)));
+    fmt::print("removed {} entr{}; {} now holds {}\n", removed, removed == 1 ? "y" : "ies",
+               terminal_text(cache.root().string()), human_size(total_bytes(cache)));
     return exit_code::kOk;
   }
 
  private:
+  // No cache folder yet: an empty listing, nothing to remove, and no folder created to say so.
+  int nothing_cached(const std::filesystem::path& root) const {
+    if (list_->parsed() && json_) {
+      fmt::print("{}\n", dump_json(nlohmann::json{{"root", root.string()}, {"entries", nlohmann::json::array()}}));
+    } else if (list_->parsed()) {
+      fmt::print("cache folder: {} (not created yet)\n(empty)\n", terminal_text(root.string()));
+    } else {
+      fmt::print("removed 0 entries; {} does not exist\n", terminal_text(root.string()));
+    }
+    return exit_code::kOk;
+  }
+
   static uint64_t total_bytes(const Cache& cache) {
     uint64_t total = 0;
     for (const auto& entry : cache.list()) total += entry.bytes;
@@ -73,10 +93,10 @@ class CacheCommand : public Command {
                          {"bytes", e.bytes},
                          {"last_used_utc", format_time(e.last_used)}});
       }
-      fmt::print("{}\n", nlohmann::json{{"root", cache.root().string()}, {"entries", items}}.dump(2));
+      fmt::print("{}\n", dump_json(nlohmann::json{{"root", cache.root().string()}, {"entries", items}}));
       return exit_code::kOk;
     }
-    fmt::print("cache folder: {}\n", cache.root().string());
+    fmt::print("cache folder: {}\n", terminal_text(cache.root().string()));
     if (entries.empty()) {
       fmt::print("(empty)\n");
       return exit_code::kOk;
@@ -84,7 +104,9 @@ class CacheCommand : public Command {
     fmt::print("{:<16} {:<34} {:>10}  {}\n", "kind", "key", "size", "last used (UTC)");
     uint64_t total = 0;
     for (const auto& e : entries) {
-      fmt::print("{:<16} {:<34} {:>10}  {}\n", e.kind, e.key, human_size(e.bytes), format_time(e.last_used));
+      // Folder names in the cache are whatever is on disk: their control bytes are escaped.
+      fmt::print("{:<16} {:<34} {:>10}  {}\n", terminal_text(e.kind), terminal_text(e.key), human_size(e.bytes),
+                 format_time(e.last_used));
       total += e.bytes;
     }
     fmt::print("{} entr{}, {}\n", entries.size(), entries.size() == 1 ? "y" : "ies", human_size(total));

@@ -40,6 +40,13 @@ double parse_duration_s(const std::string& text) {
   return value * scale;
 }
 
+const CLI::Validator& non_empty_path() {
+  static const CLI::Validator validator(
+      [](std::string& value) { return value.empty() ? std::string("an empty path names no file") : std::string(); },
+      "PATH");
+  return validator;
+}
+
 void check_writable(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;

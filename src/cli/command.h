@@ -31,6 +31,10 @@ std::vector<std::unique_ptr<Command>> all_commands();
 
 // "10s", "250ms", "2m", "1.5" (seconds). Throws Error(kUsage).
 double parse_duration_s(const std::string& text);
+// Check for options that name a file or folder: an empty value (`--output ""`, often an unset shell
+// variable) is a usage error, not a silent "no file".
+const CLI::Validator& non_empty_path();
+
 // Fails early (Error(kOutput)) when a file cannot be created at path, before any long work.
 void check_writable(const std::string& path);
 

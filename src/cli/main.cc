@@ -6,6 +6,7 @@
 
 #include "cli/command.h"
 #include "core/error.h"
+#include "core/terminal_text.h"
 #include "core/version.h"
 
 int main(int argc, char** argv) {
@@ -26,10 +27,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    fmt::print(stderr, "inferfoundry: error: {} (see --help)\n", e.what());
+    fmt::print(stderr, "inferfoundry: error: {} (see --help)\n", terminal_text(e.what()));
     return exit_code::kUsage;
   } catch (const Error& e) {  // option validators that throw our own errors
-    fmt::print(stderr, "inferfoundry: error: {}\n", e.what());
+    // Messages quote names from models and files: terminal_text keeps their control bytes from the terminal.
+    fmt::print(stderr, "inferfoundry: error: {}\n", terminal_text(e.what()));
     return exit_code_for(e.kind());
   }
 
@@ -40,13 +42,13 @@ int main(int argc, char** argv) {
     }
     return exit_code::kUsage;
   } catch (const Error& e) {
-    fmt::print(stderr, "inferfoundry: error: {}\n", e.what());
+    fmt::print(stderr, "inferfoundry: error: {}\n", terminal_text(e.what()));
     return exit_code_for(e.kind());
   } catch (const std::bad_alloc&) {
     fmt::print(stderr, "inferfoundry: error: out of memory\n");
     return exit_code::kRuntimeFailed;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "inferfoundry: internal error: {}\n", e.what());
+    fmt::print(stderr, "inferfoundry: internal error: {}\n", terminal_text(e.what()));
     return exit_code::kInternal;
   }
 }

@@ -3,11 +3,16 @@
 //   report --compare old.json new.json [more.json...] [--threshold 5%] [--format text|markdown] [-o FILE]
 // With --compare the exit status is 6 (exit_code::kCheckFailed) when the newest file regressed against the
 // first past the threshold, so CI pipelines can gate on it (docs/reports.md).
+#include <filesystem>
+
 #include <fmt/format.h>
 
 #include "cli/command.h"
+#include "core/checked_math.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/json_text.h"
+#include "core/terminal_text.h"
 #include "report/json_format.h"
 #include "report/regression.h"
 #include "report/reporters.h"
@@ -19,7 +24,8 @@ class ReportCommand : public Command {
  public:
   CLI::App* attach(CLI::App& app) override {
     auto* cmd = app.add_subcommand("report", "Render a results file (text, markdown, JSON or HTML), or compare runs");
-    auto* path = cmd->add_option("--path,-p", path_, "Results JSON written by `benchmark --output`");
+    auto* path =
+        cmd->add_option("--path,-p", path_, "Results JSON written by `benchmark --output`")->check(non_empty_path());
     auto* compare = cmd->add_option("--compare", compare_paths_,
                                     "Compare results files, oldest first: the first is the baseline; exit 6 when the "
                                     "last regressed past --threshold")
@@ -31,7 +37,8 @@ class ReportCommand : public Command {
     cmd->add_option("--format,-f", format_, "text, markdown, json or html (--compare: text or markdown)")
         ->check(CLI::IsMember({"text", "markdown", "json", "html"}))
         ->capture_default_str();
-    cmd->add_option("--output,-o", output_, "Write the report to this file (atomically) instead of standard output");
+    cmd->add_option("--output,-o", output_, "Write the report to this file (atomically) instead of standard output")
+        ->check(non_empty_path());
     return cmd;
   }
 
@@ -51,7 +58,7 @@ class ReportCommand : public Command {
     if (format_ == "markdown")
       text = render_markdown(report);
     else if (format_ == "json")
-      text = report_to_json(report).dump(2) + "\n";
+      text = dump_json(report_to_json(report)) + "\n";
     else if (format_ == "html")
       text = render_html(report);
     else
@@ -67,6 +74,7 @@ class ReportCommand : public Command {
     const double threshold = parse_threshold(threshold_);
     std::vector<LabeledReport> runs;
     for (const auto& path : compare_paths_) {
+      announce_if_large(path);
       runs.push_back({path, load_report(path)});
     }
     const RunHistory history = compare_history(std::move(runs), threshold);
@@ -75,6 +83,16 @@ class ReportCommand : public Command {
     if (!output_.empty())
       fmt::print(stderr, "inferfoundry: regression past the {} threshold (see {})\n", threshold_, output_);
     return exit_code::kCheckFailed;
+  }
+
+  // Reading and comparing a results file of millions of samples takes seconds: say so on stderr, so a
+  // silent terminal does not look like a hang (the comparison itself is capped, docs/reports.md).
+  static void announce_if_large(const std::string& path) {
+    constexpr uintmax_t kLarge = uintmax_t{16} << 20;
+    std::error_code ec;
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size >= kLarge)
+      fmt::print(stderr, "inferfoundry: reading {} ({})\n", terminal_text(path), format_bytes(size));
   }
 
   void emit(const std::string& text) const {

@@ -11,6 +11,8 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "core/json_text.h"
+#include "core/terminal_text.h"
 
 namespace inferfoundry::cli {
 namespace {
@@ -36,7 +38,7 @@ class VerifyCommand : public Command {
         ->required();
     cmd->add_option("--filter", o_.filter,
                     "Only cases whose name or folder matches this shell glob, like 'test_conv*'");
-    cmd->add_option("--json", o_.json, "Write every case's result as JSON to this file");
+    cmd->add_option("--json", o_.json, "Write every case's result as JSON to this file")->check(non_empty_path());
     cmd->add_option("--atol", o_.atol,
                     "Absolute tolerance (default: ONNX backend tests, 1e-7 for floats, exact for integers)")
         ->check(CLI::NonNegativeNumber);
@@ -62,13 +64,14 @@ void VerifyCommand::print_case(const CaseResult& c) const {
   const bool show = c.status == CaseStatus::kFailed || c.status == CaseStatus::kError ||
                     (o_.verbose && c.status == CaseStatus::kUnsupported);
   if (!show) return;
-  const std::string where = c.data_set.empty() ? "" : fmt::format(" [{}]", c.data_set);
-  fmt::print("{:<11} {}{}: {}\n", case_status_name(c.status), c.name, where, c.reason);
+  // Case names are folder names and reasons quote models: their control bytes are escaped.
+  const std::string where = c.data_set.empty() ? "" : fmt::format(" [{}]", terminal_text(c.data_set));
+  fmt::print("{:<11} {}{}: {}\n", case_status_name(c.status), terminal_text(c.name), where, terminal_text(c.reason));
   if (c.status != CaseStatus::kFailed) return;
   for (const auto& o : c.outputs) {
     fmt::print(
         "            output '{}': {} of {} differ, max abs error {:.3g}, max rel error {:.3g}, cosine {:.6f}{}\n",
-        o.name, o.mismatches, o.elements, o.max_abs_error, o.max_rel_error, o.cosine_similarity,
+        terminal_text(o.name), o.mismatches, o.elements, o.max_abs_error, o.max_rel_error, o.cosine_similarity,
         o.passed ? " (ok)" : "");
   }
 }
@@ -86,15 +89,16 @@ int VerifyCommand::run(const RuntimeRegistry& registry) {
   const auto progress = [&](const CaseResult& result, size_t done, size_t total) {
     if (tty) fmt::print(stderr, "\r\033[K");
     print_case(result);
-    if (tty) fmt::print(stderr, "  [{}/{}] {}", done, total, result.name);
+    if (tty) fmt::print(stderr, "  [{}/{}] {}", done, total, terminal_text(result.name));
     std::fflush(stdout);
   };
   const VerifyReport report = run_verify(*runtimes.front(), o_.suite, options, progress);
   if (tty) fmt::print(stderr, "\r\033[K");
   if (report.cases.empty()) fail(ErrorKind::kInput, "no test case (a folder with model.onnx) in {} matches", o_.suite);
 
-  fmt::print("{} {} on {}: {}\n", report.runtime, report.runtime_version, report.suite, verify_summary_line(report));
-  if (!o_.json.empty()) write_file_atomically(o_.json, verify_report_json(report, options).dump(2) + "\n");
+  fmt::print("{} {} on {}: {}\n", report.runtime, report.runtime_version, terminal_text(report.suite),
+             verify_summary_line(report));
+  if (!o_.json.empty()) write_file_atomically(o_.json, dump_json(verify_report_json(report, options)) + "\n");
   return verify_exit_status(report, o_.strict);
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <utility>
+#include <vector>
 
 #include "core/error.h"
 
@@ -17,12 +18,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Owns a file descriptor and the temp path; removes the temp file unless committed.
+// Owns a file descriptor and the temp path; removes the temp file unless committed. Each failure names the
+// call that failed and its errno: "No such file or directory" alone, for a write to /proc/version, said
+// nothing about the temporary file that could not be created beside it.
 class TempFile {
  public:
   explicit TempFile(const fs::path& target) : path_(target.string() + ".tmp-XXXXXX") {
     fd_ = mkstemp(path_.data());
-    if (fd_ < 0) fail(ErrorKind::kOutput, "cannot write {}: {}", target.string(), std::strerror(errno));
+    if (fd_ < 0) {
+      fail(ErrorKind::kOutput, "cannot write {}: cannot create a temporary file beside it ({}): {}", target.string(),
+           path_, std::strerror(errno));
+    }
   }
   ~TempFile() {
     if (fd_ >= 0) close(fd_);
@@ -36,22 +42,27 @@ class TempFile {
       const ssize_t written = ::write(fd_, bytes.data(), bytes.size());
       if (written < 0) {
         if (errno == EINTR) continue;
-        fail(ErrorKind::kOutput, "cannot write {}: {}", target.string(), std::strerror(errno));
+        fail(ErrorKind::kOutput, "cannot write {}: writing {} failed: {}", target.string(), path_,
+             std::strerror(errno));
       }
       bytes.remove_prefix(static_cast<size_t>(written));
     }
-    if (fsync(fd_) != 0 || close(fd_) != 0) {
-      fd_ = -1;
-      fail(ErrorKind::kOutput, "cannot write {}: {}", target.string(), std::strerror(errno));
+    if (fsync(fd_) != 0) {
+      fail(ErrorKind::kOutput, "cannot write {}: flushing {} to disk failed: {}", target.string(), path_,
+           std::strerror(errno));
     }
-    fd_ = -1;
+    const int fd = std::exchange(fd_, -1);
+    if (close(fd) != 0) {
+      fail(ErrorKind::kOutput, "cannot write {}: closing {} failed: {}", target.string(), path_, std::strerror(errno));
+    }
   }
 
   void commit(const fs::path& target) {
     // mkstemp creates 0600; results are ordinary user files.
     fchmodat(AT_FDCWD, path_.c_str(), 0644, 0);
     if (std::rename(path_.c_str(), target.c_str()) != 0) {
-      fail(ErrorKind::kOutput, "cannot write {}: {}", target.string(), std::strerror(errno));
+      fail(ErrorKind::kOutput, "cannot write {}: renaming {} over it failed: {}", target.string(), path_,
+           std::strerror(errno));
     }
     committed_ = true;
   }
@@ -130,6 +141,43 @@ MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
     size_ = std::exchange(other.size_, 0);
   }
   return *this;
+}
+
+CreatedFolders::CreatedFolders(const fs::path& dir) {
+  // "out/" and "out/./x" name the folders "out" and "out/x".
+  fs::path target = dir.lexically_normal();
+  if (!target.has_filename() && target.has_parent_path()) target = target.parent_path();
+  // The missing folders, outermost first, found before creating any, so only those are ever removed.
+  std::vector<fs::path> missing;
+  std::error_code ec;
+  for (fs::path at = target; !at.empty() && !fs::exists(fs::symlink_status(at, ec)); at = at.parent_path()) {
+    missing.insert(missing.begin(), at);
+    if (at == at.parent_path()) break;
+  }
+  for (const fs::path& folder : missing) {
+    if (!fs::create_directory(folder, ec) || ec) {
+      remove_created();
+      fail(ErrorKind::kOutput, "cannot create folder {}: {}", folder.string(),
+           ec ? ec.message() : std::string("it appeared while being created"));
+    }
+    created_.push_back(folder);
+  }
+}
+
+void CreatedFolders::add_file(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(file, ec))) files_.push_back(file);
+}
+
+void CreatedFolders::remove_created() {
+  for (const fs::path& file : files_) unlink(file.c_str());
+  // Innermost first; remove() leaves a folder that holds anything not written here.
+  std::error_code ec;
+  for (auto it = created_.rbegin(); it != created_.rend(); ++it) fs::remove(*it, ec);
+}
+
+CreatedFolders::~CreatedFolders() {
+  if (!kept_) remove_created();
 }
 
 TemporaryFolder::TemporaryFolder(const std::string& prefix) {

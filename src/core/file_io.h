@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace inferfoundry {
 
@@ -31,6 +32,27 @@ class MappedFile {
  private:
   void* data_ = nullptr;
   size_t size_ = 0;
+};
+
+// Creates a folder and its missing parents for files about to be written there. Unless keep() is called,
+// the destructor removes the new files recorded with add_file() and then the folders it created (innermost
+// first, each only if empty), so a failed write (a full disk) leaves nothing behind. Folders and files that
+// existed before are never removed. Throws Error(kOutput) naming the folder that could not be created.
+class CreatedFolders {
+ public:
+  explicit CreatedFolders(const std::filesystem::path& dir);
+  ~CreatedFolders();
+  CreatedFolders(const CreatedFolders&) = delete;
+  CreatedFolders& operator=(const CreatedFolders&) = delete;
+  // Call before writing `file`: it is removed on failure only if it does not exist yet.
+  void add_file(const std::filesystem::path& file);
+  void keep() { kept_ = true; }
+
+ private:
+  void remove_created();
+  std::vector<std::filesystem::path> created_;
+  std::vector<std::filesystem::path> files_;
+  bool kept_ = false;
 };
 
 // A folder under the system's temporary folder, removed with its content on destruction. Throws

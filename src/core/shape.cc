@@ -2,13 +2,18 @@
 
 #include <charconv>
 
+#include "core/checked_math.h"
 #include "core/error.h"
 
 namespace inferfoundry {
 
 int64_t element_count(const Shape& shape) {
   int64_t count = 1;
-  for (int64_t dim : shape) count *= dim;
+  for (int64_t dim : shape) {
+    const auto next = checked_mul(count, dim);
+    if (!next) fail(ErrorKind::kInput, "shape {} has too many elements to count", format_shape(shape));
+    count = *next;
+  }
   return count;
 }
 

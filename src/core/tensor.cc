@@ -2,6 +2,9 @@
 
 #include <cstring>
 
+#include <stdexcept>
+
+#include "core/checked_math.h"
 #include "core/error.h"
 #include "core/float16.h"
 
@@ -11,10 +14,14 @@ Tensor::Tensor(std::string name, DType dtype, Shape shape)
     : name_(std::move(name)), dtype_(dtype), shape_(std::move(shape)) {
   const size_t element = dtype_size(dtype_);
   if (element == 0) fail(ErrorKind::kInput, "tensor '{}': unsupported element type {}", name_, dtype_name(dtype_));
-  for (int64_t dim : shape_) {
-    if (dim < 0) fail(ErrorKind::kInput, "tensor '{}': negative dimension in shape {}", name_, format_shape(shape_));
+  const uint64_t size = checked_byte_size(shape_, element, name_);
+  try {
+    bytes_.resize(size);
+  } catch (const std::length_error&) {
+    // Only reachable with sizes no caller has capped: say which tensor, not "vector::_M_default_append".
+    fail(ErrorKind::kInput, "tensor '{}': shape {} of {} needs {}, more than can be allocated", name_,
+         format_shape(shape_), dtype_name(dtype_), format_bytes(size));
   }
-  bytes_.resize(static_cast<size_t>(inferfoundry::element_count(shape_)) * element);
 }
 
 int64_t Tensor::element_count() const { return inferfoundry::element_count(shape_); }

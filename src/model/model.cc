@@ -7,12 +7,14 @@
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 
 #include "core/error.h"
+#include "model/external_data.h"
 #include "model/graph_walk.h"
 
 namespace inferfoundry {
 namespace fs = std::filesystem;
 
 std::string TensorSpec::format_dims() const {
+  if (!rank_known) return "unknown rank";
   if (dims.empty()) return "scalar";
   std::string text;
   for (size_t i = 0; i < dims.size(); ++i) {
@@ -35,6 +37,7 @@ TensorSpec spec_from_value_info(const onnx::ValueInfoProto& info) {
   if (!dtype)
     fail(ErrorKind::kInput, "model value '{}' has unknown element type {}", info.name(), tensor_type.elem_type());
   spec.dtype = *dtype;
+  spec.rank_known = tensor_type.has_shape();
   for (const auto& dim : tensor_type.shape().dim()) {
     Dim d;
     if (dim.has_dim_value()) d.value = dim.dim_value();
@@ -44,26 +47,18 @@ TensorSpec spec_from_value_info(const onnx::ValueInfoProto& info) {
   return spec;
 }
 
-void check_external_data(const onnx::GraphProto& graph, const fs::path& model_dir, bool& found) {
-  for_each_tensor(graph, [&](const onnx::TensorProto& tensor) {
+void check_external_data(const onnx::ModelProto& model, const fs::path& model_dir, bool& found) {
+  for_each_stored_tensor(model, [&](const onnx::TensorProto& tensor) {
     if (tensor.data_location() != onnx::TensorProto::EXTERNAL) return;
     found = true;
-    std::string location;
-    int64_t offset = 0, length = -1;
-    for (const auto& entry : tensor.external_data()) {
-      if (entry.key() == "location") location = entry.value();
-      if (entry.key() == "offset") offset = std::stoll(entry.value());
-      if (entry.key() == "length") length = std::stoll(entry.value());
-    }
-    const fs::path file = resolve_external_data(model_dir, location);
+    const ExternalDataRef ref = external_data_of(tensor);
+    const fs::path file = resolve_external_data(model_dir, ref.location);
     std::error_code ec;
     const auto size = fs::file_size(file, ec);
     if (ec)
-      fail(ErrorKind::kInput, "external data '{}' of tensor '{}' cannot be read: {}", location, tensor.name(),
+      fail(ErrorKind::kInput, "external data '{}' of tensor '{}' cannot be read: {}", ref.location, tensor.name(),
            ec.message());
-    if (offset < 0 || (length >= 0 && static_cast<uint64_t>(offset + length) > size)) {
-      fail(ErrorKind::kInput, "external data of tensor '{}' reaches past the end of '{}'", tensor.name(), location);
-    }
+    check_external_extent(tensor, ref, size);
   });
 }
 
@@ -110,7 +105,7 @@ Model Model::load(const fs::path& path) {
   model.proto_ = std::move(proto);
   model.path_ = path;
   model.display_name_ = path.filename().string();
-  check_external_data(model.proto_->graph(), path.parent_path(), model.has_external_data_);
+  check_external_data(*model.proto_, path.parent_path(), model.has_external_data_);
   model.read_signature();
   return model;
 }
@@ -120,7 +115,7 @@ Model Model::from_proto(onnx::ModelProto proto, std::string display_name) {
   model.proto_ = std::make_shared<onnx::ModelProto>(std::move(proto));
   model.display_name_ = std::move(display_name);
   bool external = false;
-  for_each_tensor(model.proto_->graph(), [&](const onnx::TensorProto& t) {
+  for_each_stored_tensor(*model.proto_, [&](const onnx::TensorProto& t) {
     external = external || t.data_location() == onnx::TensorProto::EXTERNAL;
   });
   if (external) fail(ErrorKind::kInput, "in-memory model '{}' refers to external data", model.display_name_);

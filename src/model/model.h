@@ -22,7 +22,10 @@ struct TensorSpec {
   std::string name;
   DType dtype = DType::kUndefined;
   std::vector<Dim> dims;
-  std::string format_dims() const;  // "batch x 3 x 224 x 224"
+  // False when the model gives no shape at all (ONNX's unknown rank): `dims` is then empty but the
+  // tensor is not a scalar, and only the user can say what shape it takes.
+  bool rank_known = true;
+  std::string format_dims() const;  // "batch x 3 x 224 x 224", "unknown rank"
 };
 
 // A loaded, validated ONNX model. Holds the parsed protobuf, the path it came from (needed by runtimes
@@ -30,7 +33,8 @@ struct TensorSpec {
 class Model {
  public:
   // Loads and validates an .onnx file: a regular file, a parseable ModelProto with a graph, and external
-  // data (if any) that stays inside the model's folder. Throws Error(kInput) with one clear line.
+  // data (if any, of any tensor: initializers, sparse initializers, attributes, local functions) that stays
+  // inside the model's folder and within its file. Throws Error(kInput) with one clear line.
   static Model load(const std::filesystem::path& path);
   // Wraps an in-memory model (WebNN conversion, tests). External data is not allowed here.
   static Model from_proto(onnx::ModelProto proto, std::string display_name);

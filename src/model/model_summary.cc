@@ -1,6 +1,8 @@
 #include "model/model_summary.h"
 
+#include "core/checked_math.h"
 #include "core/dtype.h"
+#include "core/error.h"
 
 namespace inferfoundry {
 
@@ -20,12 +22,18 @@ ModelSummary summarize(const Model& model) {
     ++summary.op_histogram[key];
     ++summary.node_count;
   }
+  // Checked sums: the dimensions are whatever the file says.
   for (const auto& init : proto.graph().initializer()) {
-    int64_t elements = 1;
-    for (int64_t dim : init.dims()) elements *= dim;
+    const Shape shape(init.dims().begin(), init.dims().end());
     const auto dtype = dtype_from_onnx(init.data_type());
-    summary.parameter_count += elements;
-    summary.parameter_bytes += elements * static_cast<int64_t>(dtype ? dtype_size(*dtype) : 0);
+    const auto count = checked_add(summary.parameter_count, checked_element_count(shape, init.name()));
+    const auto bytes =
+        checked_add(summary.parameter_bytes,
+                    static_cast<int64_t>(checked_byte_size(shape, dtype ? dtype_size(*dtype) : 0, init.name())));
+    if (!count || !bytes)
+      fail(ErrorKind::kInput, "{}: its initializers hold more values than can be counted", summary.name);
+    summary.parameter_count = *count;
+    summary.parameter_bytes = *bytes;
   }
   summary.external_data = model.has_external_data();
   return summary;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/checked_math.h"
 #include "core/error.h"
 #include "core/float16.h"
 #include "model/graph_walk.h"
@@ -57,9 +58,9 @@ class ExternalDataWriter {
       // Typed fields (float_data, int64_data...): only large ones are worth decoding to move out.
       const auto dtype = dtype_from_onnx(tensor.data_type());
       if (!dtype || dtype_size(*dtype) == 0) return;
-      int64_t count = 1;
-      for (int64_t dim : tensor.dims()) count *= dim;
-      if (count * static_cast<int64_t>(dtype_size(*dtype)) < options_.size_threshold) return;
+      const uint64_t bytes =
+          checked_byte_size(Shape(tensor.dims().begin(), tensor.dims().end()), dtype_size(*dtype), tensor.name());
+      if (bytes < static_cast<uint64_t>(options_.size_threshold)) return;
       make_inline(tensor, nullptr);
     }
     const int64_t length = static_cast<int64_t>(tensor.raw_data().size());
@@ -364,14 +365,13 @@ int64_t estimate_fp16_bytes(const Model& model) {
   for_each_tensor(model.proto().graph(), [&](const onnx::TensorProto& tensor) {
     const auto dtype = dtype_from_onnx(tensor.data_type());
     if (!dtype || dtype_size(*dtype) == 0) return;
-    int64_t count = 1;
-    for (int64_t dim : tensor.dims()) count *= dim;
+    // Checked: the dimensions are the file's word, and a wrapped product would pick the wrong storage.
+    const auto bytes = static_cast<int64_t>(
+        checked_byte_size(Shape(tensor.dims().begin(), tensor.dims().end()), dtype_size(*dtype), tensor.name()));
     const bool external = tensor.data_location() == onnx::TensorProto::EXTERNAL;
-    if (tensor.data_type() == kFloat) {
-      total += external ? count * 2 : -count * 2;  // four bytes per value become two
-    } else if (external) {
-      total += count * static_cast<int64_t>(dtype_size(*dtype));
-    }
+    const int64_t change = tensor.data_type() == kFloat ? (external ? bytes / 2 : -bytes / 2)  // 4 bytes become 2
+                                                        : (external ? bytes : 0);
+    total = checked_add(total, change).value_or(std::numeric_limits<int64_t>::max());
   });
   return total;
 }

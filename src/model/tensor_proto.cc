@@ -4,8 +4,10 @@
 #include <fstream>
 #include <regex>
 
+#include "core/checked_math.h"
 #include "core/error.h"
 #include "core/file_io.h"
+#include "model/external_data.h"
 #include "model/model.h"
 
 namespace inferfoundry {
@@ -23,18 +25,44 @@ void copy_typed(const Field& field, Tensor& tensor) {
   for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<Dst>(field[static_cast<int>(i)]);
 }
 
+// Reads the tensor's bytes from its external file, after checking that the file holds all of them.
 void read_external(const onnx::TensorProto& proto, const fs::path& model_dir, Tensor& tensor) {
-  std::string location;
-  int64_t offset = 0;
-  for (const auto& entry : proto.external_data()) {
-    if (entry.key() == "location") location = entry.value();
-    if (entry.key() == "offset") offset = std::stoll(entry.value());
+  const ExternalDataRef ref = external_data_of(proto);
+  const fs::path file = resolve_external_data(model_dir, ref.location);
+  std::error_code ec;
+  const auto file_size = fs::file_size(file, ec);
+  if (ec)
+    fail(ErrorKind::kInput, "external data '{}' of tensor '{}' cannot be read: {}", ref.location, proto.name(),
+         ec.message());
+  check_external_extent(proto, ref, file_size);
+  if (ref.length && static_cast<uint64_t>(*ref.length) != tensor.byte_size()) {
+    fail(ErrorKind::kInput, "external data of tensor '{}' has length {}, its shape needs {} bytes", proto.name(),
+         *ref.length, tensor.byte_size());
   }
-  const fs::path file = resolve_external_data(model_dir, location);
   std::ifstream in(file, std::ios::binary);
-  in.seekg(offset);
+  in.seekg(ref.offset);
   in.read(reinterpret_cast<char*>(tensor.bytes().data()), static_cast<std::streamsize>(tensor.byte_size()));
   if (!in) fail(ErrorKind::kInput, "external data of tensor '{}' is shorter than its shape needs", proto.name());
+}
+
+// Values held in the typed fields, whichever the element type uses: an upper bound checked before a
+// tensor is allocated, so a file cannot make us allocate for a shape its data does not back.
+int64_t typed_value_count(const onnx::TensorProto& proto) {
+  return int64_t{proto.float_data_size()} + proto.double_data_size() + proto.int32_data_size() +
+         proto.int64_data_size() + proto.uint64_data_size();
+}
+
+// Throws Error(kInput) unless the tensor's own data could fill a tensor of `bytes` bytes.
+void check_inline_data_backs_shape(const onnx::TensorProto& proto, const Shape& shape, DType dtype, uint64_t bytes) {
+  if (proto.has_raw_data()) {
+    if (proto.raw_data().size() != bytes) {
+      fail(ErrorKind::kInput, "tensor '{}' has {} bytes of data for shape {} of {}", proto.name(),
+           proto.raw_data().size(), format_shape(shape), dtype_name(dtype));
+    }
+  } else if (element_count(shape) > typed_value_count(proto)) {
+    fail(ErrorKind::kInput, "tensor '{}' has {} values for shape {}", proto.name(), typed_value_count(proto),
+         format_shape(shape));
+  }
 }
 
 void fill_from_typed_fields(const onnx::TensorProto& proto, Tensor& tensor) {
@@ -86,16 +114,16 @@ Tensor tensor_from_proto(const onnx::TensorProto& proto, const fs::path* model_d
   if (!dtype || dtype_size(*dtype) == 0) {
     fail(ErrorKind::kInput, "tensor '{}' has unsupported element type code {}", proto.name(), proto.data_type());
   }
-  Shape shape(proto.dims().begin(), proto.dims().end());
+  const Shape shape(proto.dims().begin(), proto.dims().end());
+  const uint64_t bytes = checked_byte_size(shape, dtype_size(*dtype), proto.name());
+  const bool external = proto.data_location() == onnx::TensorProto::EXTERNAL;
+  if (external && !model_dir)
+    fail(ErrorKind::kInput, "tensor '{}' uses external data but has no model folder", proto.name());
+  if (!external) check_inline_data_backs_shape(proto, shape, *dtype, bytes);
   Tensor tensor(proto.name(), *dtype, shape);
-  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
-    if (!model_dir) fail(ErrorKind::kInput, "tensor '{}' uses external data but has no model folder", proto.name());
+  if (external) {
     read_external(proto, *model_dir, tensor);
   } else if (proto.has_raw_data()) {
-    if (proto.raw_data().size() != tensor.byte_size()) {
-      fail(ErrorKind::kInput, "tensor '{}' has {} bytes of data for shape {} of {}", proto.name(),
-           proto.raw_data().size(), format_shape(shape), dtype_name(*dtype));
-    }
     std::memcpy(tensor.bytes().data(), proto.raw_data().data(), tensor.byte_size());
   } else {
     fill_from_typed_fields(proto, tensor);
@@ -129,7 +157,8 @@ void write_tensor_file(const fs::path& path, const Tensor& tensor) {
 std::vector<Tensor> read_tensor_folder(const fs::path& dir, const std::string& prefix) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) fail(ErrorKind::kInput, "not a folder of tensors: {}", dir.string());
-  const std::regex pattern(prefix + "_([0-9]+)\\.pb");
+  // At most 9 digits, so the index fits an int: input_99999999999.pb is not one of ours and is ignored.
+  const std::regex pattern(prefix + "_([0-9]{1,9})\\.pb");
   std::vector<std::pair<int, fs::path>> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
     std::smatch match;
@@ -147,12 +176,13 @@ std::vector<Tensor> read_tensor_folder(const fs::path& dir, const std::string& p
 }
 
 void write_tensor_folder(const fs::path& dir, const std::string& prefix, const std::vector<Tensor>& tensors) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) fail(ErrorKind::kOutput, "cannot create folder {}: {}", dir.string(), ec.message());
+  CreatedFolders created(dir);  // a failed write (full disk) removes what this call made
   for (size_t i = 0; i < tensors.size(); ++i) {
-    write_tensor_file(dir / (prefix + "_" + std::to_string(i) + ".pb"), tensors[i]);
+    const fs::path file = dir / (prefix + "_" + std::to_string(i) + ".pb");
+    created.add_file(file);
+    write_tensor_file(file, tensors[i]);
   }
+  created.keep();
 }
 
 }  // namespace inferfoundry

@@ -19,7 +19,8 @@ void write_tensor_file(const std::filesystem::path& path, const Tensor& tensor);
 
 // Reads PREFIX_0.pb, PREFIX_1.pb, ... from a folder in index order.
 std::vector<Tensor> read_tensor_folder(const std::filesystem::path& dir, const std::string& prefix);
-// Writes PREFIX_K.pb for each tensor, creating the folder.
+// Writes PREFIX_K.pb for each tensor, creating the folder. On failure (Error(kOutput)) the files and
+// folders this call created are removed again.
 void write_tensor_folder(const std::filesystem::path& dir, const std::string& prefix,
                          const std::vector<Tensor>& tensors);
 

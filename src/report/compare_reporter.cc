@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "core/terminal_text.h"
+#include "report/comparison.h"
+#include "report/markdown_text.h"
 #include "report/reporters.h"
 #include "report/svg_chart.h"
 
@@ -84,7 +87,7 @@ Table history_table(const RunHistory& history) {
   Table table{{"runtime"}, {}, 1};
   for (const auto& run : history.runs) table.header.push_back(run.label);
   std::vector<std::string> measured{"measured"};
-  for (const auto& run : history.runs) measured.push_back(run.report.environment.value("timestamp_utc", "-"));
+  for (const auto& run : history.runs) measured.push_back(text_field(run.report.environment, "timestamp_utc", "-"));
   table.rows.push_back(measured);
   for (const auto& runtime : runtimes_in_order(history)) {
     std::vector<std::string> row{runtime, baseline_cell(history.runs[0].report, runtime)};
@@ -94,7 +97,12 @@ Table history_table(const RunHistory& history) {
   return table;
 }
 
-std::string as_text(const Table& table) {
+// Cells quote runtime names, labels and timestamps from the files: their control bytes are escaped.
+std::string as_text(Table table) {
+  for (auto& row : table.rows) {
+    for (auto& cell : row) cell = terminal_text(cell);
+  }
+  for (auto& cell : table.header) cell = terminal_text(cell);
   std::vector<size_t> widths(table.header.size(), 0);
   auto widen = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
@@ -115,16 +123,8 @@ std::string as_text(const Table& table) {
   return out;
 }
 
-// Keeps names from the files from breaking the table or its formatting.
-std::string markdown_cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|' || c == '\\' || c == '*' || c == '_' || c == '`' || c == '<' || c == '>' || c == '[' || c == ']')
-      out += '\\';
-    out += c == '\n' ? ' ' : c;
-  }
-  return out;
-}
+// Names from the files cannot break the table, start markup or carry HTML (report/markdown_text.h).
+std::string markdown_cell(const std::string& text) { return markdown_text(text); }
 
 std::string as_markdown(const Table& table) {
   std::string out = "|";
@@ -190,11 +190,12 @@ std::string labels_text(const RunHistory& history) {
 }  // namespace
 
 std::string render_comparison_text(const RunHistory& history) {
-  std::string out = fmt::format("InferFoundry comparison: {} (model {}; threshold {:g}%)\n", labels_text(history),
-                                history.runs.back().report.model, history.threshold * 100);
+  std::string out =
+      fmt::format("InferFoundry comparison: {} (model {}; threshold {:g}%)\n", terminal_text(labels_text(history)),
+                  terminal_text(history.runs.back().report.model), history.threshold * 100);
   out += as_text(table_of(history));
-  for (const auto& line : notes(history)) out += line + "\n";
-  return out + gate_line(history) + "\n";
+  for (const auto& line : notes(history)) out += terminal_text(line) + "\n";
+  return out + terminal_text(gate_line(history)) + "\n";
 }
 
 std::string render_comparison_markdown(const RunHistory& history) {

@@ -32,12 +32,19 @@ std::vector<ComparisonRow> comparison_rows(const BenchmarkReport& report) {
   return rows;
 }
 
+std::string text_field(const nlohmann::json& object, const char* key, const std::string& fallback) {
+  if (!object.is_object()) return fallback;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 std::string describe_inputs(const BenchmarkReport& report) {
   std::string text;
   if (!report.config.contains("inputs") || !report.config["inputs"].is_array()) return text;
   for (const auto& input : report.config["inputs"]) {
     if (!text.empty()) text += ", ";
-    text += input.value("name", "?") + " " + input.value("shape", "?") + " " + input.value("dtype", "");
+    text +=
+        text_field(input, "name", "?") + " " + text_field(input, "shape", "?") + " " + text_field(input, "dtype", "");
   }
   return text;
 }

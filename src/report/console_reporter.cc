@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "core/terminal_text.h"
 #include "report/comparison.h"
 #include "report/reporters.h"
 
@@ -12,14 +13,16 @@ std::string speedup_cell(const ComparisonRow& row) {
   return "-";
 }
 
+// Every string from the results file or the model goes through terminal_text (core/terminal_text.h).
 std::string banner(const BenchmarkReport& report) {
-  std::string text = fmt::format("InferFoundry benchmark: {}", report.model);
+  std::string text = fmt::format("InferFoundry benchmark: {}", terminal_text(report.model));
   const std::string inputs = describe_inputs(report);
-  if (!inputs.empty()) text += fmt::format(" (inputs: {})", inputs);
+  if (!inputs.empty()) text += fmt::format(" (inputs: {})", terminal_text(inputs));
   text += "\n";
   if (report.environment.contains("cpu")) {
-    text += fmt::format("host: {} | {} | {}\n", report.environment.value("cpu", "?"),
-                        report.environment.value("os", "?"), report.environment.value("timestamp_utc", ""));
+    text += fmt::format("host: {} | {} | {}\n", terminal_text(text_field(report.environment, "cpu", "?")),
+                        terminal_text(text_field(report.environment, "os", "?")),
+                        terminal_text(text_field(report.environment, "timestamp_utc", "")));
   }
   return text;
 }
@@ -33,8 +36,8 @@ std::string failed_outputs(const RuntimeResult& result) {
     text += fmt::format(
         "      output '{}': max abs error {:.3g}, max rel error {:.3g}, cosine {:.6f} "
         "(atol {:g}, rtol {:g}): {}\n",
-        o.name, o.max_abs_error, o.max_rel_error, o.cosine_similarity, result.accuracy->atol, result.accuracy->rtol,
-        o.note);
+        terminal_text(o.name), o.max_abs_error, o.max_rel_error, o.cosine_similarity, result.accuracy->atol,
+        result.accuracy->rtol, terminal_text(o.note));
   }
   return text;
 }
@@ -42,8 +45,10 @@ std::string failed_outputs(const RuntimeResult& result) {
 // The runtime the others' outputs were checked against has no verdict of its own.
 bool is_check_reference(const BenchmarkReport& report, const RuntimeResult& result) {
   const auto check = report.config.find("check");
-  if (check == report.config.end() || !check->is_object() || !check->value("enabled", false)) return false;
-  return check->value("reference", "") == result.runtime;
+  if (check == report.config.end() || !check->is_object()) return false;
+  const auto enabled = check->find("enabled");
+  if (enabled == check->end() || !enabled->is_boolean() || !enabled->get<bool>()) return false;
+  return text_field(*check, "reference", "") == result.runtime;
 }
 
 }  // namespace
@@ -57,7 +62,8 @@ std::string render_text(const BenchmarkReport& report) {
   for (const auto& row : rows) {
     const RuntimeResult& r = *row.result;
     if (r.status != RunStatus::kOk) {
-      out += fmt::format("{:<14} {:>11}  {}\n", r.runtime, status_name(r.status), r.error);
+      out +=
+          fmt::format("{:<14} {:>11}  {}\n", terminal_text(r.runtime), status_name(r.status), terminal_text(r.error));
       continue;
     }
     const std::string device = r.device ? fmt::format("{:.4f}", r.device->median) : "-";
@@ -65,16 +71,17 @@ std::string render_text(const BenchmarkReport& report) {
         !r.accuracy ? (is_check_reference(report, r) ? "ref" : "-") : (r.accuracy->passed ? "pass" : "FAIL");
     const std::string median =
         r.comparable() ? fmt::format("{:.4f}", r.latency.median) : fmt::format("({:.4f})", r.latency.median);
-    out += fmt::format("{:<14} {:>11} {:>10.4f} {:>10.4f} {:>10.4f} {:>6.1f}% {:>12.1f} {:>10} {:>8}  {}\n", r.runtime,
+    const std::string runtime = terminal_text(r.runtime);
+    out += fmt::format("{:<14} {:>11} {:>10.4f} {:>10.4f} {:>10.4f} {:>6.1f}% {:>12.1f} {:>10} {:>8}  {}\n", runtime,
                        median, r.latency.mean, r.latency.p90, r.latency.p99, r.latency.cv * 100, r.throughput_per_s,
                        device, check, speedup_cell(row));
     if (r.unstable()) {
       notes += fmt::format(
           "warning: {} latencies vary by {:.1f}% (cv over {:.0f}%); the figures may not be trustworthy "
           "(other load on the machine, frequency scaling, too few iterations)\n",
-          r.runtime, r.latency.cv * 100, kUnstableCv * 100);
+          runtime, r.latency.cv * 100, kUnstableCv * 100);
     }
-    if (!r.comparable()) notes += fmt::format("note: {}: {}\n", r.runtime, row.note) + failed_outputs(r);
+    if (!r.comparable()) notes += fmt::format("note: {}: {}\n", runtime, terminal_text(row.note)) + failed_outputs(r);
   }
   return out + notes;
 }

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include "bench/statistics.h"
+#include "core/error.h"
+#include "core/json_text.h"
 #include "core/version.h"
 #include "report/comparison.h"
 #include "report/reporters.h"
@@ -94,9 +96,9 @@ std::string header(const BenchmarkReport& report) {
   const std::string inputs = describe_inputs(report);
   if (!inputs.empty()) facts.push_back("inputs " + escape_html(inputs));
   if (report.environment.contains("cpu"))
-    facts.push_back("host CPU " + escape_html(report.environment.value("cpu", "?")));
+    facts.push_back("host CPU " + escape_html(text_field(report.environment, "cpu", "?")));
   if (report.environment.contains("timestamp_utc")) {
-    facts.push_back("measured " + escape_html(report.environment.value("timestamp_utc", "")));
+    facts.push_back("measured " + escape_html(text_field(report.environment, "timestamp_utc", "")));
   }
   out += "<p class=\"sub\">" + fmt::format("{}", fmt::join(facts, " &middot; ")) + "</p>\n</header>\n";
   return out;
@@ -278,12 +280,17 @@ std::string accuracy_section(const BenchmarkReport& report) {
   return out + "<p class=\"note\">Tolerances: </p><ul class=\"note\">" + tolerances + "</ul>\n";
 }
 
-// Flattens nested objects and arrays into "gpu.name" / "gpus[0].name" keys, in the file's order.
-void flatten(const json& value, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+// Flattens nested objects and arrays into "gpu.name" / "gpus[0].name" keys, in the file's order. The
+// recursion is bounded like the parser (core/json_text.h), for blocks that did not come from a file.
+void flatten(const json& value, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out,
+             int depth = 0) {
+  if ((value.is_object() || value.is_array()) && depth >= kMaxJsonDepth)
+    fail(ErrorKind::kInput, "'{}' nests JSON deeper than {} levels", prefix, kMaxJsonDepth);
   if (value.is_object()) {
-    for (const auto& [key, item] : value.items()) flatten(item, prefix.empty() ? key : prefix + "." + key, out);
+    for (const auto& [key, item] : value.items())
+      flatten(item, prefix.empty() ? key : prefix + "." + key, out, depth + 1);
   } else if (value.is_array() && !value.empty() && (value.front().is_object() || value.front().is_array())) {
-    for (size_t i = 0; i < value.size(); ++i) flatten(value[i], fmt::format("{}[{}]", prefix, i), out);
+    for (size_t i = 0; i < value.size(); ++i) flatten(value[i], fmt::format("{}[{}]", prefix, i), out, depth + 1);
   } else if (value.is_string()) {
     out.emplace_back(prefix, value.get<std::string>());
   } else if (value.is_number_float()) {

@@ -2,31 +2,25 @@
 
 #include <fmt/format.h>
 
+#include "core/terminal_text.h"
 #include "report/comparison.h"
+#include "report/markdown_text.h"
 #include "report/reporters.h"
 
 namespace inferfoundry {
 namespace {
-// Keeps runtime names and errors from breaking the table, and markup in them from rendering (a results
-// file is untrusted input; GitHub would render an <img> tag in a cell).
-std::string cell(std::string text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|' || c == '<' || c == '>' || c == '*' || c == '_' || c == '`' || c == '[' || c == ']') out += '\\';
-    out += c == '\n' ? ' ' : c;
-  }
-  return out;
-}
+// A results file is untrusted input: every string from it goes through markdown_text.
+std::string cell(const std::string& text) { return markdown_text(text); }
 
-// A code span that holds any text: the fence is longer than any run of backticks inside it.
+// A code span that holds any text: the fence is longer than any run of backticks inside it. Markdown and
+// HTML are not interpreted in a code span, but control bytes would still reach a terminal.
 std::string code_span(const std::string& text) {
+  const std::string flat = terminal_text(text);
   size_t longest = 0, run = 0;
-  for (char c : text) {
+  for (char c : flat) {
     run = c == '`' ? run + 1 : 0;
     longest = std::max(longest, run);
   }
-  std::string flat = text;
-  std::replace(flat.begin(), flat.end(), '\n', ' ');
   const std::string fence(longest + 1, '`');
   return fence + " " + flat + " " + fence;
 }
@@ -70,8 +64,9 @@ std::string render_markdown(const BenchmarkReport& report) {
   }
   out += warnings(rows);
   if (report.environment.contains("cpu")) {
-    out += fmt::format("\nMeasured on {} ({}), {}.\n", cell(report.environment.value("cpu", "?")),
-                       cell(report.environment.value("os", "?")), report.environment.value("timestamp_utc", ""));
+    out += fmt::format("\nMeasured on {} ({}), {}.\n", cell(text_field(report.environment, "cpu", "?")),
+                       cell(text_field(report.environment, "os", "?")),
+                       cell(text_field(report.environment, "timestamp_utc", "")));
   }
   return out;
 }

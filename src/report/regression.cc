@@ -120,9 +120,18 @@ RuntimeChange compare_runtime(const RuntimeResult* old_result, const RuntimeResu
     change.note = "old median is not a positive number";
     return change;
   }
-  change.interval = bootstrap_median_change(old_result->samples_ms, new_result->samples_ms, settings);
-  change.mann_whitney = mann_whitney_u(old_result->samples_ms, new_result->samples_ms);
-  if (!change.interval) change.note = "no per-iteration samples in both files: judged on the medians alone";
+  // Bounded cost: both tests see at most settings.max_samples of each run (docs/reports.md).
+  const std::vector<double> old_samples = subsample(old_result->samples_ms, settings.max_samples, settings.seed);
+  const std::vector<double> new_samples = subsample(new_result->samples_ms, settings.max_samples, settings.seed + 1);
+  change.interval = bootstrap_median_change(old_samples, new_samples, settings);
+  change.mann_whitney = mann_whitney_u(old_samples, new_samples);
+  if (!change.interval) {
+    change.note = "no per-iteration samples in both files: judged on the medians alone";
+  } else if (old_samples.size() < old_result->samples_ms.size() || new_samples.size() < new_result->samples_ms.size()) {
+    change.note = fmt::format(
+        "interval and Mann-Whitney test from a random subsample of at most {} of the {} and {} recorded runs",
+        settings.max_samples, old_result->samples_ms.size(), new_result->samples_ms.size());
+  }
   change.verdict = judge(*change.point_change, change.interval, threshold);
   return change;
 }
@@ -135,6 +144,24 @@ const RuntimeResult* find_runtime(const BenchmarkReport& report, const std::stri
 }
 
 }  // namespace
+
+std::vector<double> subsample(std::span<const double> samples, size_t max_samples, uint64_t seed) {
+  if (samples.size() <= max_samples) return {samples.begin(), samples.end()};
+  // Reservoir sampling (algorithm R) over indices, then the picked indices in order: one pass, memory for
+  // max_samples only, and the same pick on every standard library (draw_index).
+  std::vector<size_t> picked(max_samples);
+  for (size_t i = 0; i < max_samples; ++i) picked[i] = i;
+  std::mt19937_64 rng(seed);
+  for (size_t i = max_samples; i < samples.size(); ++i) {
+    const size_t slot = draw_index(rng, i + 1);
+    if (slot < max_samples) picked[slot] = i;
+  }
+  std::sort(picked.begin(), picked.end());
+  std::vector<double> out;
+  out.reserve(max_samples);
+  for (size_t index : picked) out.push_back(samples[index]);
+  return out;
+}
 
 std::optional<MedianChangeInterval> bootstrap_median_change(std::span<const double> old_samples,
                                                             std::span<const double> new_samples,

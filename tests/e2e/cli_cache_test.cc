@@ -1,13 +1,18 @@
 // End-to-end: `inferfoundry cache list|clear|prune` over a cache folder given by flag or environment.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "cache/cache.h"
+#include "core/error.h"
+#include "core/file_io.h"
 #include "support/cli_runner.h"
 
 namespace inferfoundry {
 namespace {
+namespace fs = std::filesystem;
 using testing::run_cli;
 using testing::TempDir;
 
@@ -61,6 +66,59 @@ TEST(CliCache, BadArgumentsAreUsageErrors) {
   EXPECT_NE(bad_size.err.find("lots"), std::string::npos) << bad_size.err;
   EXPECT_EQ(run_cli({"cache", "prune", "--cache-dir", dir.path().string()}).exit_code, 2);  // --max-size required
   EXPECT_EQ(run_cli({"cache"}).exit_code, 2);                                               // no action
+}
+
+// Mode bits of a path, without following a link.
+fs::perms mode_of(const fs::path& path) { return fs::symlink_status(path).permissions(); }
+
+TEST(CliCache, FolderWithoutTheMarkerIsRefusedAndLeftUntouched) {
+  TempDir dir;
+  const fs::path home = dir / "home";
+  fs::create_directories(home / "Documents");
+  testing::write_text(home / "Documents" / "thesis.tex", "years of work");
+  fs::permissions(home, fs::perms::all | fs::perms::sticky_bit);  // a shared 1777 folder
+  for (const std::vector<std::string>& action :
+       {std::vector<std::string>{"list"}, {"list", "--json"}, {"clear"}, {"prune", "--max-size", "0"}}) {
+    std::vector<std::string> args{"cache"};
+    args.insert(args.end(), action.begin(), action.end());
+    args.push_back("--cache-dir");
+    args.push_back(home.string());
+    const auto r = run_cli(args);
+    EXPECT_EQ(r.exit_code, exit_code::kInput) << action[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("not an InferFoundry cache folder"), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_EQ(read_file(home / "Documents" / "thesis.tex"), "years of work");
+  EXPECT_EQ(mode_of(home), fs::perms::all | fs::perms::sticky_bit);
+  EXPECT_FALSE(fs::exists(home / std::string(Cache::kMarkerFile)));
+}
+
+TEST(CliCache, MissingFolderListsEmptyAndIsNotCreated) {
+  TempDir dir;
+  const auto r = run_cli({"cache", "list", "--cache-dir", (dir / "none").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("(empty)"), std::string::npos) << r.out;
+  EXPECT_EQ(run_cli({"cache", "clear", "--cache-dir", (dir / "none").string()}).exit_code, 0);
+  EXPECT_FALSE(fs::exists(dir / "none"));
+}
+
+TEST(CliCache, ClearRemovesOnlyEntriesItRecognisesAndFollowsNoLinks) {
+  TempDir dir, outside;
+  testing::write_text(outside / "precious.txt", "keep me");
+  const Cache cache(dir / "cache");
+  fill(cache);
+  testing::write_text(dir / "cache" / "foundry" / "notes.txt", "mine");                // not a blob
+  testing::write_text(dir / "cache" / "foundry" / "fake.bin", "not a cache blob");     // no blob header
+  fs::create_directory_symlink(outside.path(), dir / "cache" / "foundry" / "linked");  // a link as an entry
+  fs::create_directory_symlink(outside.path(), dir / "cache" / "linked-kind");         // a link as a kind
+  const auto r = run_cli({"cache", "clear", "--cache-dir", (dir / "cache").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("removed 2 entries"), std::string::npos) << r.out;
+  EXPECT_TRUE(cache.list().empty());
+  EXPECT_EQ(read_file(dir / "cache" / "foundry" / "notes.txt"), "mine");
+  EXPECT_TRUE(fs::exists(dir / "cache" / "foundry" / "fake.bin"));
+  EXPECT_TRUE(fs::is_symlink(dir / "cache" / "foundry" / "linked"));
+  EXPECT_EQ(read_file(outside / "precious.txt"), "keep me");
 }
 
 }  // namespace

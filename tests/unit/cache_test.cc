@@ -30,6 +30,40 @@ TEST(Cache, BlobRoundTripsAndRootIsPrivate) {
   EXPECT_EQ(info.st_mode & 0777, 0700u);
 }
 
+TEST(Cache, CreatingTheFolderWritesTheMarkerAndAnExistingFolderKeepsItsPermissions) {
+  TempDir dir;
+  const Cache created(dir / "new");
+  EXPECT_EQ(read_file(dir / "new" / std::string(Cache::kMarkerFile)), "InferFoundry cache format 1\n");
+  EXPECT_TRUE(Cache::open_existing(dir / "new").has_value());
+
+  fs::create_directories(dir / "shared");
+  fs::permissions(dir / "shared", fs::perms::all | fs::perms::sticky_bit);
+  const Cache shared(dir / "shared");  // empty: adopted with a marker, permissions left alone
+  shared.write("plans", "k", "bytes");
+  EXPECT_EQ(fs::status(dir / "shared").permissions(), fs::perms::all | fs::perms::sticky_bit);
+  EXPECT_TRUE(fs::exists(dir / "shared" / std::string(Cache::kMarkerFile)));
+  EXPECT_EQ(fs::status(dir / "shared" / "plans").permissions(), fs::perms::owner_all);  // made here: private
+
+  fs::create_directories(dir / "busy" / "photos");
+  const Cache busy(dir / "busy");  // not empty, no marker: used, but not marked
+  EXPECT_FALSE(fs::exists(dir / "busy" / std::string(Cache::kMarkerFile)));
+  EXPECT_THROW(Cache::open_existing(dir / "busy"), Error);
+  EXPECT_FALSE(Cache::open_existing(dir / "missing").has_value());
+  EXPECT_FALSE(fs::exists(dir / "missing"));
+}
+
+TEST(Cache, MarkerOfANewerFormatIsRefused) {
+  TempDir dir;
+  testing::write_text(dir / std::string(Cache::kMarkerFile), "InferFoundry cache format 99\n");
+  try {
+    Cache::open_existing(dir.path());
+    ADD_FAILURE() << "opened a cache of a newer format";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(std::string(e.what()).find("format 99"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Cache, DamagedBlobIsReportedRemovedAndCanBeRebuilt) {
   TempDir dir;
   const Cache cache(dir.path());

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/checked_math.h"
 #include "core/dtype.h"
 #include "core/error.h"
 #include "core/float16.h"
@@ -10,6 +11,7 @@
 #include "core/precision.h"
 #include "core/shape.h"
 #include "core/tensor.h"
+#include "core/terminal_text.h"
 
 namespace inferfoundry {
 namespace {
@@ -33,6 +35,55 @@ TEST(Shape, RejectsGarbage) {
       EXPECT_EQ(e.kind(), ErrorKind::kUsage) << bad;
     }
   }
+}
+
+TEST(CheckedMath, ProductsAndSumsThatWrapAreRefused) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  EXPECT_EQ(checked_mul(1 << 20, 1 << 20), int64_t{1} << 40);
+  EXPECT_FALSE(checked_mul(int64_t{1} << 32, int64_t{1} << 31));
+  EXPECT_FALSE(checked_add(std::numeric_limits<uint64_t>::max(), uint64_t{1}));
+  EXPECT_FALSE(checked_add(kMax, int64_t{1}));
+  EXPECT_EQ(checked_add(int64_t{-5}, int64_t{3}), -2);
+  EXPECT_EQ(checked_byte_size({2, 3}, 4, "x"), 24u);
+  // 1501199875790166 x 3 x 32 x 32 x 4 bytes wraps int64: the count that crashed the harness before.
+  EXPECT_THROW(checked_byte_size({1501199875790166, 3, 32, 32}, 4, "image"), Error);
+  EXPECT_THROW(checked_element_count({int64_t{1} << 62, 4}, "x"), Error);
+  EXPECT_THROW(checked_element_count({2, -1}, "x"), Error);
+  EXPECT_THROW(element_count({int64_t{1} << 40, int64_t{1} << 40}), Error);
+}
+
+TEST(CheckedMath, NumbersFromFilesParseStrictly) {
+  EXPECT_EQ(parse_non_negative_int("0"), 0);
+  EXPECT_EQ(parse_non_negative_int("9223372036854775807"), std::numeric_limits<int64_t>::max());
+  for (const char* bad : {"", "abc", "12abc", "-1", "+1", " 1", "99999999999999999999", "1e3"}) {
+    EXPECT_FALSE(parse_non_negative_int(bad)) << bad;
+  }
+  EXPECT_EQ(format_bytes(512), "512 B");
+  EXPECT_EQ(format_bytes(uint64_t{4} << 30), "4.0 GiB");
+}
+
+TEST(Tensor, ShapeWhoseByteSizeWrapsIsAnInputErrorNotATinyBuffer) {
+  // 2^62 float32 elements: the byte count wraps to 0 in size_t arithmetic.
+  try {
+    Tensor t("x", DType::kFloat32, {int64_t{1} << 62});
+    ADD_FAILURE() << "allocated " << t.byte_size() << " bytes";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(std::string(e.what()).find("'x'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TerminalText, ControlBytesAndEscapeSequencesAreShownNotSent) {
+  EXPECT_EQ(terminal_text("plain ünïcode \\ path/x.onnx"), "plain ünïcode \\ path/x.onnx");
+  EXPECT_EQ(terminal_text("two\nlines\ttab\r"), "two\\x0alines\\x09tab\\x0d");
+  EXPECT_EQ(terminal_text("\x1b[2J\x1b]8;;https://evil\x07link\x1b]8;;\x07"),
+            "\\x1b[2J\\x1b]8;;https://evil\\x07link\\x1b]8;;\\x07");
+  EXPECT_EQ(terminal_text("del\x7f"), "del\\x7f");
+  EXPECT_EQ(terminal_text("csi\xc2\x9b"
+                          "31m"),
+            "csi\\xc2\\x9b31m");  // U+009B, the 8-bit CSI
+  EXPECT_EQ(terminal_text("bad\xff\xfe utf8 \xe2\x82"), "bad\\xff\\xfe utf8 \\xe2\\x82");
+  EXPECT_EQ(terminal_text("\xf0\x9f\x98\x80 kept"), "\xf0\x9f\x98\x80 kept");  // an emoji is printable
 }
 
 TEST(DType, NamesRoundTrip) {

@@ -71,6 +71,38 @@ TEST(AtomicWrite, DirectoryTargetIsRefused) {
   }
 }
 
+TEST(CreatedFolders, FailureRemovesOnlyWhatWasCreatedHere) {
+  TempDir dir;
+  fs::create_directories(dir / "existing");
+  testing::write_text(dir / "existing" / "old.pb", "previous");
+  {
+    CreatedFolders created(dir / "existing/new/deeper/");
+    EXPECT_TRUE(fs::is_directory(dir / "existing/new/deeper"));
+    created.add_file(dir / "existing" / "new" / "deeper" / "a.pb");
+    testing::write_text(dir / "existing" / "new" / "deeper" / "a.pb", "written here");
+    created.add_file(dir / "existing" / "old.pb");  // existed before: never removed
+  }                                                 // no keep(): the write failed
+  EXPECT_FALSE(fs::exists(dir / "existing" / "new"));
+  EXPECT_EQ(read_file(dir / "existing" / "old.pb"), "previous");
+  {
+    CreatedFolders created(dir / "kept");
+    created.keep();
+  }
+  EXPECT_TRUE(fs::is_directory(dir / "kept"));
+  testing::write_text(dir / "file", "x");
+  EXPECT_THROW(CreatedFolders(dir / "file" / "sub"), Error);
+}
+
+TEST(AtomicWrite, FailureNamesTheCallThatFailed) {
+  try {
+    write_file_atomically("/proc/version", "x");  // /proc takes no new files
+    ADD_FAILURE() << "wrote /proc/version";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kOutput);
+    EXPECT_NE(std::string(e.what()).find("cannot create a temporary file beside it"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ReadFile, MissingAndDirectory) {
   TempDir dir;
   EXPECT_THROW(read_file(dir / "nope"), Error);

@@ -87,5 +87,46 @@ TEST(Inputs, IntRangeIsHonoured) {
   EXPECT_EQ(error_kind_of([&] { synthesize_inputs(two_input_model(), spec); }), ErrorKind::kUsage);
 }
 
+TEST(Inputs, ShapesPastTheInputCeilingAreRefusedBeforeAllocating) {
+  InputSpec spec;
+  spec.shapes = parse_shape_list("batch:1000000");  // image alone: 1e6 x 3 x 8 x 8 x 4 bytes = 768 MB
+  spec.max_input_bytes = 100 << 20;
+  try {
+    synthesize_inputs(two_input_model(), spec);
+    ADD_FAILURE() << "synthesised inputs past the ceiling";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    const std::string message = e.what();
+    EXPECT_NE(message.find("'image'"), std::string::npos) << message;
+    EXPECT_NE(message.find("732.4 MiB"), std::string::npos) << message;
+    EXPECT_NE(message.find("--max-input-bytes"), std::string::npos) << message;
+  }
+  spec.shapes = parse_shape_list("batch:1501199875790166");  // wraps int64 when multiplied out
+  EXPECT_EQ(error_kind_of([&] { synthesize_inputs(two_input_model(), spec); }), ErrorKind::kInput);
+  spec.shapes = parse_shape_list("batch:2");
+  EXPECT_EQ(synthesize_inputs(two_input_model(), spec).size(), 2u);
+}
+
+TEST(Inputs, UnknownRankInputNeedsItsFullShapeNeverAGuess) {
+  GraphBuilder g("lstm-like", 17);
+  g.add_input("x", DType::kFloat32, {});
+  g.add_node("Relu", {"x"}, {"y"});
+  g.add_output("y", DType::kFloat32, {});
+  onnx::ModelProto proto = g.build();
+  proto.mutable_graph()->mutable_input(0)->mutable_type()->mutable_tensor_type()->clear_shape();  // unknown rank
+  const Model model = Model::from_proto(proto, "unknown-rank");
+  EXPECT_FALSE(model.inputs()[0].rank_known);
+  EXPECT_EQ(model.inputs()[0].format_dims(), "unknown rank");
+  try {
+    resolve_input_shapes(model, {});
+    ADD_FAILURE() << "guessed a shape for an input of unknown rank";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUsage);
+    EXPECT_NE(std::string(e.what()).find("'x'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("--shapes x:"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(resolve_input_shapes(model, parse_shape_list("x:2x5x7")).at("x"), (Shape{2, 5, 7}));
+}
+
 }  // namespace
 }  // namespace inferfoundry

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "core/json_text.h"
 #include "report/comparison.h"
 #include "report/json_format.h"
 #include "support/cli_runner.h"
@@ -81,6 +82,76 @@ TEST(ResultsJson, MalformedJsonFileIsAnInputError) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kInput);
     EXPECT_NE(std::string(e.what()).find("not valid JSON"), std::string::npos);
+  }
+}
+
+// A minimal results file with `levels` nested arrays at `where` ("details" inside the result, or a top-level
+// block such as "environment").
+std::string deeply_nested(const std::string& where, int levels) {
+  const std::string nest =
+      std::string(static_cast<size_t>(levels), '[') + std::string(static_cast<size_t>(levels), ']');
+  if (where == "details")
+    return R"({"model": "m", "results": [{"runtime": "onnx", "latency_ms": 1, "details": {"x": )" + nest + "}}]}";
+  return R"({"model": "m", "results": [], ")" + where + R"(": {"x": )" + nest + "}}";
+}
+
+TEST(ResultsJson, NestingPastTheLimitIsAnInputErrorNotAStackOverflow) {
+  testing::TempDir dir;
+  for (const auto& [where, levels] : std::vector<std::pair<std::string, int>>{
+           {"details", 100000}, {"environment", 10000}, {"config", 10000}, {"details", kMaxJsonDepth}}) {
+    testing::write_text(dir / "deep.json", deeply_nested(where, levels));
+    try {
+      load_report(dir / "deep.json");
+      ADD_FAILURE() << where << " nested " << levels << " levels was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInput);
+      EXPECT_NE(std::string(e.what()).find("deeper than 64 levels"), std::string::npos) << e.what();
+    }
+  }
+  // Nesting within the limit (the file's own levels included) still loads.
+  testing::write_text(dir / "fine.json", deeply_nested("details", kMaxJsonDepth - 5));
+  EXPECT_EQ(load_report(dir / "fine.json").results.size(), 1u);
+}
+
+TEST(ResultsJson, WrongTypesAreInputErrorsThatSayWhere) {
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {R"({"model": "m", "model_path": 5, "results": []})", "model_path should be a string, got number"},
+      {R"({"model": "m", "schema_version": "1", "results": []})", "schema_version should be a whole number"},
+      {R"({"model": "m", "schema_version": 1.5, "results": []})", "schema_version should be a whole number"},
+      {R"({"model": "m", "environment": [1], "results": []})", "environment should be an object, got array"},
+      {R"({"model": "m", "config": "fast", "results": []})", "config should be an object, got string"},
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1, "latency": {"count": "3"}}]})",
+       "results[0].latency.count should be a whole number >= 0, got string"},
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1, "latency": {"count": -3}}]})",
+       "results[0].latency.count"},
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1}, {"runtime": "b", "latency_ms": 1, "samples_ms": [1, "x"]}]})",
+       "results[1].samples_ms should be an array of numbers"},
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1, "accuracy": {"outputs": [{"mismatches": true}]}}]})",
+       "results[0].accuracy.outputs[0].mismatches"},
+      {R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1, "details": 7}]})", "results[0].details"},
+      {R"({"model": "m", "results": [{"runtime": "a", "status": 3}]})", "results[0].status should be a string"},
+  };
+  for (const auto& [text, mentions] : cases) {
+    try {
+      report_from_json(json::parse(text));
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInput) << text;
+      EXPECT_NE(std::string(e.what()).find(mentions), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(ResultsJson, NumberPastTheRangeOfADoubleIsAnInputError) {
+  testing::TempDir dir;
+  testing::write_text(dir / "big.json", R"({"model": "m", "results": [{"runtime": "a", "latency_ms": 1e400}]})");
+  try {
+    load_report(dir / "big.json");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(std::string(e.what()).find("1e400"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("json.exception"), std::string::npos) << e.what();
   }
 }
 

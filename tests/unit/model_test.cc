@@ -129,6 +129,101 @@ TEST(ModelLoad, ExternalDataShorterThanDeclaredIsRefused) {
   EXPECT_EQ(load_error_kind(dir / "m.onnx"), ErrorKind::kInput);
 }
 
+// add_model() with one more external_data entry on its weight (key "offset" or "length").
+onnx::ModelProto with_external_entry(const std::string& location, const std::string& key, const std::string& value) {
+  onnx::ModelProto model = add_model(location);
+  auto* entry = model.mutable_graph()->mutable_initializer(0)->add_external_data();
+  entry->set_key(key);
+  entry->set_value(value);
+  return model;
+}
+
+TEST(ModelLoad, ExternalDataOffsetsThatAreNotNumbersAreInputErrors) {
+  TempDir dir;
+  testing::write_text(dir / "w.bin", std::string(16, 'x'));
+  for (const std::string offset : {"abc", "99999999999999999999", "-4", "12abc", ""}) {
+    save(with_external_entry("w.bin", "offset", offset), dir / "m.onnx");
+    std::string message;
+    EXPECT_EQ(load_error_kind(dir / "m.onnx", &message), ErrorKind::kInput) << offset;
+    EXPECT_NE(message.find("offset '" + offset + "'"), std::string::npos) << message;
+  }
+}
+
+TEST(ModelLoad, ExternalDataExtentThatWrapsIsRefused) {
+  TempDir dir;
+  testing::write_text(dir / "w.bin", std::string(16, 'x'));
+  // offset + length overflows int64 and would pass a naive "offset + length <= size" test.
+  save(with_external_entry("w.bin", "offset", "9223372036854775800"), dir / "m.onnx");
+  EXPECT_EQ(load_error_kind(dir / "m.onnx"), ErrorKind::kInput);
+  onnx::ModelProto huge = add_model("w.bin");
+  huge.mutable_graph()->mutable_initializer(0)->clear_external_data();
+  auto* location = huge.mutable_graph()->mutable_initializer(0)->add_external_data();
+  location->set_key("location");
+  location->set_value("w.bin");
+  huge.mutable_graph()->mutable_initializer(0)->set_dims(0, int64_t{1} << 62);  // no length: the shape's size
+  save(huge, dir / "huge.onnx");
+  EXPECT_EQ(load_error_kind(dir / "huge.onnx"), ErrorKind::kInput);
+}
+
+// A float tensor of 4 values whose bytes are said to be in `location`.
+onnx::TensorProto external_tensor(const std::string& name, const std::string& location) {
+  onnx::TensorProto tensor;
+  tensor.set_name(name);
+  tensor.set_data_type(onnx::TensorProto::FLOAT);
+  tensor.add_dims(4);
+  tensor.set_data_location(onnx::TensorProto::EXTERNAL);
+  auto* entry = tensor.add_external_data();
+  entry->set_key("location");
+  entry->set_value(location);
+  return tensor;
+}
+
+TEST(ModelLoad, ExternalDataOfSparseTensorsConstantsAndFunctionsMustStayInTheFolder) {
+  TempDir outside;
+  testing::write_text(outside / "secret.bin", std::string(64, 'x'));
+  TempDir dir;
+  const std::string escape = (outside / "secret.bin").string();
+  const std::string relative = "../" + (outside / "secret.bin").lexically_relative(dir.path().parent_path()).string();
+
+  onnx::ModelProto sparse_initializer = add_model();
+  auto* sparse = sparse_initializer.mutable_graph()->add_sparse_initializer();
+  *sparse->mutable_values() = external_tensor("s_values", relative);
+  sparse->add_dims(8);
+
+  onnx::ModelProto sparse_constant = add_model();
+  auto* node = sparse_constant.mutable_graph()->add_node();
+  node->set_op_type("Constant");
+  node->add_output("c");
+  auto* value = node->add_attribute();
+  value->set_name("sparse_value");
+  value->set_type(onnx::AttributeProto::SPARSE_TENSOR);
+  *value->mutable_sparse_tensor()->mutable_values() = external_tensor("c_values", escape);
+
+  onnx::ModelProto function = add_model();
+  auto* local = function.add_functions();
+  local->set_name("f");
+  local->set_domain("local");
+  auto* inner = local->add_node();
+  inner->set_op_type("Constant");
+  inner->add_output("k");
+  auto* tensor_value = inner->add_attribute();
+  tensor_value->set_name("value");
+  tensor_value->set_type(onnx::AttributeProto::TENSOR);
+  *tensor_value->mutable_t() = external_tensor("k", relative);
+
+  for (const auto& [what, model] :
+       std::vector<std::pair<std::string, onnx::ModelProto>>{{"sparse initializer", sparse_initializer},
+                                                             {"Constant sparse_value", sparse_constant},
+                                                             {"local function", function}}) {
+    save(model, dir / "evil.onnx");
+    std::string message;
+    EXPECT_EQ(load_error_kind(dir / "evil.onnx", &message), ErrorKind::kInput) << what;
+    EXPECT_TRUE(message.find("model's folder") != std::string::npos || message.find("absolute") != std::string::npos)
+        << what << ": " << message;
+    EXPECT_THROW(Model::from_proto(model, "in-memory"), Error) << what;
+  }
+}
+
 TEST(ModelSummary, CountsOpsAndParameters) {
   const Model model = Model::from_proto(add_model(), "add");
   const ModelSummary summary = summarize(model);
@@ -163,6 +258,26 @@ TEST(TensorProto, TypedFieldsAndSizeMismatch) {
   EXPECT_THROW(tensor_from_proto(proto), Error);
   proto.clear_float_data();
   proto.set_raw_data(std::string(5, 'x'));
+  EXPECT_THROW(tensor_from_proto(proto), Error);
+}
+
+TEST(TensorProto, ShapeNotBackedByItsDataIsRefusedBeforeAllocating) {
+  onnx::TensorProto proto;
+  proto.set_name("big");
+  proto.set_data_type(static_cast<int>(DType::kFloat32));
+  proto.add_dims(int64_t{1} << 40);         // 4 TiB claimed...
+  proto.set_raw_data(std::string(4, 'x'));  // ...4 bytes given
+  try {
+    tensor_from_proto(proto);
+    ADD_FAILURE() << "accepted a shape its data does not back";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_NE(std::string(e.what()).find("'big'"), std::string::npos) << e.what();
+  }
+  proto.clear_raw_data();
+  proto.add_float_data(1.0f);
+  EXPECT_THROW(tensor_from_proto(proto), Error);
+  proto.set_dims(0, int64_t{1} << 62);  // the byte size wraps
   EXPECT_THROW(tensor_from_proto(proto), Error);
 }
 

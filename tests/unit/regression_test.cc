@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <random>
 
 #include "core/error.h"
@@ -191,6 +193,39 @@ TEST(CompareRuns, DifferentModelsAreWarnedAbout) {
   b.model = "other.onnx";
   EXPECT_EQ(compare_runs(a, b, 0.05).warnings.size(), 1u);
   EXPECT_TRUE(compare_runs(a, a, 0.05).warnings.empty());
+}
+
+TEST(Subsample, PicksAtMostTheCapUniformlyInOrderAndTheSameEveryTime) {
+  std::vector<double> values(100000);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<double>(i);
+  const auto picked = subsample(values, 1000, 42);
+  ASSERT_EQ(picked.size(), 1000u);
+  EXPECT_TRUE(std::is_sorted(picked.begin(), picked.end()));  // recorded order kept, no repeats
+  EXPECT_EQ(std::adjacent_find(picked.begin(), picked.end()), picked.end());
+  double sum = 0;
+  for (double v : picked) sum += v;
+  EXPECT_NEAR(sum / 1000, 50000, 3000);  // uniform: mean of the indices near the middle
+  EXPECT_EQ(subsample(values, 1000, 42), picked);
+  EXPECT_EQ(subsample(std::vector<double>{1, 2, 3}, 1000, 42), (std::vector<double>{1, 2, 3}));
+}
+
+TEST(CompareRuns, MillionsOfSamplesAreSubsampledSoTheCostIsBoundedAndSaidSo) {
+  // 1.5 million runs a side: about 6 billion random draws in the bootstrap before the cap (minutes).
+  const auto old_samples = synthetic_latencies(2.0, 1500000, 11), new_samples = synthetic_latencies(3.0, 1500000, 12);
+  const auto start = std::chrono::steady_clock::now();
+  const RunComparison comparison =
+      compare_runs(report_of({ok_result("onnx", old_samples)}), report_of({ok_result("onnx", new_samples)}), 0.05);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 30.0);
+  ASSERT_EQ(comparison.changes.size(), 1u);
+  const RuntimeChange& change = comparison.changes[0];
+  EXPECT_EQ(change.verdict, ChangeVerdict::kSlower);
+  ASSERT_TRUE(change.interval);
+  EXPECT_NEAR(change.interval->change, 0.5, 0.01);  // the point estimate uses every sample
+  EXPECT_LT(change.interval->low, 0.5);
+  EXPECT_GT(change.interval->high, 0.5);
+  EXPECT_NE(change.note.find("subsample of at most 10000 of the 1500000 and 1500000"), std::string::npos)
+      << change.note;
 }
 
 TEST(CompareHistory, TheGateJudgesTheNewestRunAgainstTheFirst) {

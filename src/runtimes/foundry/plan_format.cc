@@ -3,7 +3,9 @@
 #include <cstring>
 
 #include "cache/cache.h"
+#include "core/checked_math.h"
 #include "core/error.h"
+#include "core/json_text.h"
 
 namespace inferfoundry::foundry {
 namespace {
@@ -108,6 +110,7 @@ Graph graph_from_json(const json& j, std::string_view blob, int64_t weight_bytes
     for (int64_t d : v.shape)
       if (d < 0 || d > (int64_t{1} << 40))
         fail(ErrorKind::kInput, "damaged plan: value '{}' has an invalid shape", v.name);
+    checked_byte_size(v.shape, dtype_size(v.dtype), v.name);  // so Value::byte_size() cannot wrap
     const int layout = jv.at("layout").get<int>();
     if (layout != 0 && layout != 1) fail(ErrorKind::kInput, "damaged plan: value '{}' has an invalid layout", v.name);
     v.layout = static_cast<Layout>(layout);
@@ -205,7 +208,7 @@ PlanFile deserialize_plan(std::string_view bytes, bool verify_checksum, std::sha
     fail(ErrorKind::kInput, "damaged plan: checksum mismatch");
   PlanFile plan;
   try {
-    const json header = json::from_cbor(payload.substr(0, header_size));
+    const json header = parse_cbor_bounded(payload.substr(0, header_size), "damaged plan: the header");
     plan.fingerprint = header.at("fingerprint");
     plan.summary = header.at("summary");
     plan.memory = memory_from_json(header.at("memory"));
@@ -250,7 +253,8 @@ void validate_planned_graph(const Graph& graph, const MemoryPlan& memory) {
     const Value& root = graph.values[graph.root_of(v)];
     if (root.offset < 0) continue;
     const int64_t limit = root.is_constant() ? memory.weight_bytes : memory.arena_bytes;
-    if (root.offset + static_cast<int64_t>(value.byte_size()) > limit) {
+    const auto end = checked_add(root.offset, static_cast<int64_t>(value.byte_size()));
+    if (!end || *end > limit) {
       fail(ErrorKind::kInput, "damaged plan: value '{}' lies outside its memory block", value.name);
     }
   }
