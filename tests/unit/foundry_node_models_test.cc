@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "model/tensor_proto.h"
-#include "runtimes/foundry/builder.h"
+#include "runtimes/foundry/passes/pipeline.h"
 
 namespace inferfoundry::foundry {
 namespace {

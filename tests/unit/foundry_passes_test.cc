@@ -7,12 +7,12 @@
 
 #include "core/error.h"
 #include "model/graph_builder.h"
-#include "runtimes/foundry/builder.h"
-#include "runtimes/foundry/onnx_import.h"
-#include "runtimes/foundry/passes.h"
-#include "runtimes/foundry/plan_format.h"
-#include "runtimes/foundry/planner.h"
-#include "runtimes/foundry/shape_inference.h"
+#include "runtimes/foundry/import/onnx_import.h"
+#include "runtimes/foundry/passes/passes.h"
+#include "runtimes/foundry/passes/pipeline.h"
+#include "runtimes/foundry/passes/shape_inference.h"
+#include "runtimes/foundry/plan/memory_plan.h"
+#include "runtimes/foundry/plan/plan_format.h"
 #include "support/tensors.h"
 
 namespace inferfoundry::foundry {

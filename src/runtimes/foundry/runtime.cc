@@ -11,11 +11,11 @@
 #include "core/file_io.h"
 #include "core/stopwatch.h"
 #include "runtimes/cuda/cuda_common.h"
-#include "runtimes/foundry/builder.h"
-#include "runtimes/foundry/engine.h"
-#include "runtimes/foundry/lt_matmul.h"
+#include "runtimes/foundry/engine/engine.h"
+#include "runtimes/foundry/engine/lt_matmul.h"
 #include "runtimes/foundry/options.h"
-#include "runtimes/foundry/plan_store.h"
+#include "runtimes/foundry/passes/pipeline.h"
+#include "runtimes/foundry/plan/plan_store.h"
 
 namespace inferfoundry {
 namespace foundry {

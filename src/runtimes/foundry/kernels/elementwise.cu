@@ -1,5 +1,5 @@
 // Fused element-wise programs and the convolution epilogue.
-#include "runtimes/foundry/ew_ops.h"
+#include "runtimes/foundry/ir/elementwise_program.h"
 #include "runtimes/foundry/kernels/common.cuh"
 #include "runtimes/foundry/kernels/kernels.h"
 
