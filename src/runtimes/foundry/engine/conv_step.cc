@@ -2,7 +2,7 @@
 // cudnnConvolutionBiasActivationForward with bias, residual and ReLU; plain: convolution then foundry's
 // bias/residual/activation kernel), and, for channels-last ungrouped convolutions, the convolution as a
 // cuBLASLt matrix product (1x1 stride-1 reads the input as it is, others go through foundry's im2col) with
-// bias, ReLU and the residual in cuBLASLt's epilogue. The plan-wide choice (kernel_choice.h) keeps the
+// bias, ReLU and the residual in cuBLASLt's epilogue. The plan-wide choice (plan/kernel_choice.h) keeps the
 // fastest candidate or a nearly as fast one on a kernel other layers share.
 #include <fmt/format.h>
 

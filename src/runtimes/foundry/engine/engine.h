@@ -22,7 +22,7 @@ struct EngineOptions {
   bool own_depthwise = false;  // depthwise convolutions on foundry's own kernel without timing the others
   bool choose_kernels = true;  // time candidates now (building); false: use the plan's recorded choices
   // While choosing: each layer may run up to this fraction slower than its fastest candidate so that the
-  // plan launches fewer distinct kernels (kernel_choice.h); 0 keeps every layer's fastest.
+  // plan launches fewer distinct kernels (plan/kernel_choice.h); 0 keeps every layer's fastest.
   double kernel_reuse_tolerance = 0.05;
   std::function<void(const std::string&)> progress;  // one line per heavy layer while choosing
 };

@@ -1,5 +1,5 @@
 // Matrix products (Gemm, MatMul with constant weights) through cuBLASLt, bias and ReLU in its epilogue; the
-// heuristic's candidates are measured and the plan-wide choice (kernel_choice.h) keeps one.
+// heuristic's candidates are measured and the plan-wide choice (plan/kernel_choice.h) keeps one.
 #include <fmt/format.h>
 
 #include "core/error.h"

@@ -7,17 +7,9 @@
 
 namespace inferfoundry::foundry {
 
-nlohmann::json memory_json(const MemoryPlan& memory) {
-  return {{"activation_arena_bytes", memory.arena_bytes},
-          {"activation_bytes_without_reuse", memory.unshared_bytes},
-          {"weight_bytes", memory.weight_bytes},
-          {"activation_buffers", memory.buffers},
-          {"peak_device_bytes", memory.arena_bytes + memory.weight_bytes}};
-}
-
-BuiltGraph build_graph(const Model& model, const BuildOptions& options) {
-  BuiltGraph built;
-  Graph& graph = built.graph;
+OptimizedGraph run_pipeline(const Model& model, const PipelineOptions& options) {
+  OptimizedGraph optimized;
+  Graph& graph = optimized.graph;
   graph = import_onnx(model, options.shapes);
   const size_t onnx_nodes = graph.nodes.size();
   const int folded = infer_shapes_and_fold(graph);
@@ -28,7 +20,6 @@ BuiltGraph build_graph(const Model& model, const BuildOptions& options) {
   const size_t after_fusion = graph.nodes.size();
   assign_formats(graph, options.format);
   remove_dead_nodes(graph);
-  built.memory = plan_memory(graph);
 
   std::map<std::string, int> ops;
   int conversions = 0;
@@ -36,7 +27,7 @@ BuiltGraph build_graph(const Model& model, const BuildOptions& options) {
     ++ops[node.op];
     if (!node.fused.empty() && node.fused.front() == "format conversion") ++conversions;
   }
-  built.summary = {
+  optimized.summary = {
       {"onnx_nodes", onnx_nodes},
       {"constant_folded_nodes", folded},
       {"nodes_after_folding", after_folding},
@@ -49,9 +40,8 @@ BuiltGraph build_graph(const Model& model, const BuildOptions& options) {
       {"ops", ops},
       {"precision", options.format.fp16 ? "fp16" : "fp32"},
       {"layout", options.format.nhwc ? "nhwc" : "nchw"},
-      {"memory", memory_json(built.memory)},
   };
-  return built;
+  return optimized;
 }
 
 }  // namespace inferfoundry::foundry

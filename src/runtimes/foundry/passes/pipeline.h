@@ -1,6 +1,7 @@
 #pragma once
-// The CPU half of a build: ONNX -> graph -> passes -> memory plan. The GPU half (kernel choice by timing)
-// happens in the engine; both together produce a PlanFile.
+// The pass pipeline, the CPU half of a build up to the memory plan: ONNX -> graph -> shape inference and
+// constant folding -> dead nodes -> lowering -> fusion -> layout and precision -> dead nodes. The memory plan
+// (plan/planner.h) and the kernel choice by timing (the engine, on the GPU) follow.
 #include <map>
 #include <string>
 
@@ -9,24 +10,19 @@
 #include "model/model.h"
 #include "runtimes/foundry/ir/graph.h"
 #include "runtimes/foundry/passes/passes.h"
-#include "runtimes/foundry/plan/memory_plan.h"
 
 namespace inferfoundry::foundry {
 
-struct BuildOptions {
+struct PipelineOptions {
   FormatOptions format;
   std::map<std::string, Shape> shapes;  // --shapes
 };
 
-struct BuiltGraph {
+struct OptimizedGraph {
   Graph graph;
-  MemoryPlan memory;
-  nlohmann::json summary;  // layer counts before/after, folds, fusions, op histogram, memory
+  nlohmann::json summary;  // layer counts before/after, folds, fusions, op histogram, precision and layout
 };
 
-BuiltGraph build_graph(const Model& model, const BuildOptions& options);
-
-// The memory plan as the build summary reports it (bytes of the arena, without reuse, weights, peak).
-nlohmann::json memory_json(const MemoryPlan& memory);
+OptimizedGraph run_pipeline(const Model& model, const PipelineOptions& options);
 
 }  // namespace inferfoundry::foundry

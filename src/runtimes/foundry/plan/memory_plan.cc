@@ -91,4 +91,12 @@ MemoryPlan plan_memory(Graph& graph) {
   return plan;
 }
 
+nlohmann::json memory_json(const MemoryPlan& memory) {
+  return {{"activation_arena_bytes", memory.arena_bytes},
+          {"activation_bytes_without_reuse", memory.unshared_bytes},
+          {"weight_bytes", memory.weight_bytes},
+          {"activation_buffers", memory.buffers},
+          {"peak_device_bytes", memory.arena_bytes + memory.weight_bytes}};
+}
+
 }  // namespace inferfoundry::foundry

@@ -1,6 +1,8 @@
 #pragma once
 #include <cstdint>
 
+#include <nlohmann/json.hpp>
+
 #include "runtimes/foundry/ir/graph.h"
 
 namespace inferfoundry::foundry {
@@ -19,5 +21,8 @@ struct MemoryPlan {
 // overlap never overlap in memory. Largest first, each at the lowest offset that fits. Constants read by
 // nodes get offsets in the weight block. Writes Value::offset and returns the totals.
 MemoryPlan plan_memory(Graph& graph);
+
+// The memory plan as the build summary reports it (bytes of the arena, without reuse, weights, peak).
+nlohmann::json memory_json(const MemoryPlan& memory);
 
 }  // namespace inferfoundry::foundry

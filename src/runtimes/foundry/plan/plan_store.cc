@@ -4,9 +4,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "core/stopwatch.h"
-#include "runtimes/foundry/import/onnx_import.h"
-#include "runtimes/foundry/plan/kernel_choice.h"
-#include "runtimes/model_digest.h"
+#include "runtimes/foundry/plan/fingerprint.h"
 
 namespace inferfoundry::foundry {
 namespace {
@@ -29,41 +27,6 @@ void parse_checked(std::string_view bytes, const nlohmann::json& fingerprint, co
   read.parse_ms = watch.elapsed_ms();
 }
 }  // namespace
-
-nlohmann::json plan_fingerprint(const Model& model, const FoundryOptions& options,
-                                const std::map<std::string, Shape>& shapes, const std::string& gpu,
-                                const std::string& compute_capability, const std::string& library_versions) {
-  nlohmann::json resolved = nlohmann::json::object();
-  for (const auto& [name, shape] : resolve_input_shapes(model, shapes)) resolved[name] = format_shape(shape);
-  return {{"model_digest", model_content_digest(model)},
-          {"precision", precision_name(options.precision)},
-          {"tf32", options.tf32},
-          {"layout", layout_name(options.layout)},
-          {"depthwise", depthwise_name(options.depthwise)},
-          {"kernel_reuse", options.kernel_reuse_tolerance},
-          {"shapes", resolved},
-          {"gpu", gpu},
-          {"compute_capability", compute_capability},
-          {"foundry_version", kFoundryVersion},
-          {"plan_format", kPlanFormatVersion},
-          {"libraries", library_versions}};
-}
-
-std::string cache_key(const nlohmann::json& fingerprint) {
-  std::vector<std::string> parts;
-  for (const auto& [key, value] : fingerprint.items()) parts.push_back(key + "=" + value.dump());
-  return Cache::make_key(parts);
-}
-
-std::string fingerprint_difference(const nlohmann::json& have, const nlohmann::json& want) {
-  std::string out;
-  for (const auto& [key, value] : want.items()) {
-    const nlohmann::json other = have.contains(key) ? have.at(key) : nlohmann::json();
-    if (other == value) continue;
-    out += fmt::format("{}{}: plan has {}, needed {}", out.empty() ? "" : "; ", key, other.dump(), value.dump());
-  }
-  return out.empty() ? "fingerprint differs" : out;
-}
 
 PlanRead read_plan_file(const std::filesystem::path& path, const nlohmann::json& fingerprint) {
   PlanRead read;
