@@ -10,7 +10,7 @@
 #include "runtimes/cuda/cuda_common.h"
 #include "runtimes/foundry/engine/lt_matmul.h"
 #include "runtimes/foundry/engine/steps.h"
-#include "runtimes/foundry/kernels/kernels.h"
+#include "runtimes/foundry/kernels/conv.h"
 
 namespace inferfoundry::foundry {
 namespace {

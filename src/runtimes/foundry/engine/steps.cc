@@ -8,7 +8,11 @@
 
 #include "core/error.h"
 #include "runtimes/cuda/cuda_common.h"
-#include "runtimes/foundry/kernels/kernels.h"
+#include "runtimes/foundry/kernels/data_movement.h"
+#include "runtimes/foundry/kernels/elementwise.h"
+#include "runtimes/foundry/kernels/normalization.h"
+#include "runtimes/foundry/kernels/pooling.h"
+#include "runtimes/foundry/kernels/reduction.h"
 #include "runtimes/foundry/ops/onnx_semantics.h"
 
 namespace inferfoundry::foundry {
@@ -93,8 +97,8 @@ class ElementwiseStep : public Step {
     const auto code = node.attr_ints("code");
     const auto params = node.attr_floats("params");
     args_.instructions = static_cast<int>(code.size() / 3);
-    if (args_.instructions == 0 || args_.instructions > kernels::kMaxEwInstructions ||
-        params.size() != code.size() / 3 * 2 || args_.inputs > kernels::kMaxEwInputs) {
+    if (args_.instructions == 0 || args_.instructions > kMaxEwInstructions || params.size() != code.size() / 3 * 2 ||
+        args_.inputs > kMaxEwInputs) {
       fail(ErrorKind::kRuntime, "node '{}': malformed element-wise program", node.name);
     }
     for (size_t i = 0; i < code.size(); ++i) {
