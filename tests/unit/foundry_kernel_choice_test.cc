@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "runtimes/foundry/kernel_choice.h"
+#include "runtimes/foundry/plan/kernel_choice.h"
 
 namespace inferfoundry::foundry {
 namespace {

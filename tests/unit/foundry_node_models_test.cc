@@ -6,7 +6,7 @@
 
 #include "core/error.h"
 #include "model/tensor_proto.h"
-#include "runtimes/foundry/builder.h"
+#include "runtimes/foundry/plan/planner.h"
 
 namespace inferfoundry::foundry {
 namespace {
@@ -36,13 +36,13 @@ TEST(FoundryNodeModels, EveryModelBuildsOrFailsCleanly) {
     SCOPED_TRACE(dir.filename().string());
     try {
       const Model model = Model::load(dir / "model.onnx");
-      BuildOptions options;
+      PipelineOptions options;
       const auto inputs = read_tensor_folder(dir / "test_data_set_0", "input");
       for (size_t k = 0; k < inputs.size() && k < model.inputs().size(); ++k)
         options.shapes[model.inputs()[k].name] = inputs[k].shape();
       for (bool fp16 : {false, true}) {
         options.format.fp16 = fp16;
-        build_graph(model, options);
+        plan_model(model, options);
       }
       ++built;
       built_names.push_back(dir.filename().string());

@@ -7,12 +7,12 @@
 
 #include "core/error.h"
 #include "model/graph_builder.h"
-#include "runtimes/foundry/builder.h"
-#include "runtimes/foundry/onnx_import.h"
-#include "runtimes/foundry/passes.h"
-#include "runtimes/foundry/plan_format.h"
-#include "runtimes/foundry/planner.h"
-#include "runtimes/foundry/shape_inference.h"
+#include "runtimes/foundry/import/onnx_import.h"
+#include "runtimes/foundry/passes/passes.h"
+#include "runtimes/foundry/passes/shape_inference.h"
+#include "runtimes/foundry/plan/memory_plan.h"
+#include "runtimes/foundry/plan/plan_format.h"
+#include "runtimes/foundry/plan/planner.h"
 #include "support/tensors.h"
 
 namespace inferfoundry::foundry {
@@ -70,8 +70,8 @@ TEST(FoundryShapeInference, ConstantOutputsAndNegativeFlattenAxis) {
   b.add_node("Shape", {"x"}, {"s"});
   auto& flat = b.add_node("Flatten", {"x"}, {"f"});
   set_attribute(flat, "axis", int64_t{-1});
-  const BuiltGraph built =
-      build_graph(Model::from_proto(b.build(), "shape_out"), {.format = {.fp16 = true, .nhwc = true}});
+  const PlanFile built =
+      plan_model(Model::from_proto(b.build(), "shape_out"), {.format = {.fp16 = true, .nhwc = true}});
   const Value& s = built.graph.values[built.graph.outputs[0]];
   ASSERT_TRUE(s.is_constant());
   EXPECT_EQ(s.name, "s");
@@ -143,7 +143,7 @@ Model conv_block_model() {
 }
 
 TEST(FoundryFusion, FoldsBatchNormAndFusesEpilogues) {
-  const BuiltGraph built = build_graph(conv_block_model(), {.format = {.fp16 = false, .nhwc = false}});
+  const PlanFile built = plan_model(conv_block_model(), {.format = {.fp16 = false, .nhwc = false}});
   const Graph& g = built.graph;
   std::vector<std::string> ops;
   for (const Node& n : g.nodes) ops.push_back(n.op);
@@ -162,7 +162,7 @@ TEST(FoundryFusion, FoldsBatchNormAndFusesEpilogues) {
 TEST(FoundryFusion, BatchNormFoldKeepsTheMath) {
   // Folded weights applied by hand must equal conv followed by BN for one output element.
   const Model model = conv_block_model();
-  const BuiltGraph built = build_graph(model, {.format = {.fp16 = false, .nhwc = false}});
+  const PlanFile built = plan_model(model, {.format = {.fp16 = false, .nhwc = false}});
   const Node& conv = built.graph.nodes[0];
   const Tensor& w = *built.graph.values[conv.inputs[1]].constant;
   const Tensor& b = *built.graph.values[conv.inputs[2]].constant;
@@ -180,7 +180,7 @@ TEST(FoundryFusion, BatchNormFoldKeepsTheMath) {
 }
 
 TEST(FoundryFormats, Fp16NhwcInsertsConversionsAtTheEdges) {
-  const BuiltGraph built = build_graph(conv_block_model(), {.format = {.fp16 = true, .nhwc = true}});
+  const PlanFile built = plan_model(conv_block_model(), {.format = {.fp16 = true, .nhwc = true}});
   const Graph& g = built.graph;
   EXPECT_EQ(g.nodes.front().op, "Copy");  // fp32 NCHW input -> fp16 NHWC
   const Value& converted = g.values[g.nodes.front().outputs[0]];
@@ -207,7 +207,7 @@ TEST(FoundryLowering, ListsEveryUnsupportedNode) {
   b.add_node("OtherOp", {"r"}, {"b"}).set_name("second");
   b.add_node("Add", {"a", "b"}, {"y"});
   try {
-    build_graph(Model::from_proto(b.build(), "bad"), {});
+    plan_model(Model::from_proto(b.build(), "bad"), {});
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kRuntime);
@@ -258,11 +258,7 @@ TEST(FoundryPlanner, LiveBuffersNeverOverlapAndMemoryIsReused) {
 }
 
 PlanFile sample_plan() {
-  BuiltGraph built = build_graph(conv_block_model(), {.format = {.fp16 = true, .nhwc = true}});
-  return PlanFile{.graph = std::move(built.graph),
-                  .memory = built.memory,
-                  .fingerprint = {{"model", "abc"}},
-                  .summary = built.summary};
+  return plan_model(conv_block_model(), {.format = {.fp16 = true, .nhwc = true}}, {{"model", "abc"}});
 }
 
 TEST(FoundryPlanFormat, RoundTripsGraphWeightsAndChoices) {

@@ -23,7 +23,7 @@ struct FoundryOptions {
   bool tf32 = false;
   DepthwiseKernel depthwise = DepthwiseKernel::kAuto;
   // Each layer may run up to this fraction slower than its fastest candidate so that the plan launches fewer
-  // distinct kernels (engine/kernel_choice.h); 0 keeps every layer's fastest.
+  // distinct kernels (plan/kernel_choice.h); 0 keeps every layer's fastest.
   double kernel_reuse_tolerance = kDefaultKernelReuseTolerance;
   bool profile = false;  // time every fused layer after the build
   int profile_iterations = 50;

@@ -11,17 +11,26 @@
 #include "core/file_io.h"
 #include "core/stopwatch.h"
 #include "runtimes/cuda/cuda_common.h"
-#include "runtimes/foundry/builder.h"
-#include "runtimes/foundry/engine.h"
-#include "runtimes/foundry/lt_matmul.h"
+#include "runtimes/foundry/engine/engine.h"
+#include "runtimes/foundry/engine/lt_matmul.h"
 #include "runtimes/foundry/options.h"
-#include "runtimes/foundry/plan_store.h"
+#include "runtimes/foundry/plan/fingerprint.h"
+#include "runtimes/foundry/plan/plan_store.h"
+#include "runtimes/foundry/plan/planner.h"
 
 namespace inferfoundry {
 namespace foundry {
 namespace {
 
 void warn(const std::string& message) { fmt::print(stderr, "foundry: warning: {}\n", message); }
+
+PlanSettings plan_settings(const FoundryOptions& options) {
+  return {.precision = options.precision,
+          .tf32 = options.tf32,
+          .layout = std::string(layout_name(options.layout)),
+          .depthwise = std::string(depthwise_name(options.depthwise)),
+          .kernel_reuse_tolerance = options.kernel_reuse_tolerance};
+}
 
 class FoundrySession : public Session {
  public:
@@ -160,9 +169,11 @@ class FoundryRuntime : public Runtime {
     // hashes the model and reads the plan (or, building, runs the graph passes).
     std::future<WarmLtHandle> warm_lt =
         std::async(std::launch::async, warm_cublaslt_handle, options.precision == Precision::kFp16, options.tf32);
-    const nlohmann::json fingerprint =
-        plan_fingerprint(model, options, requested.shapes, gpu->name, gpu->compute_capability(),
-                         fmt::format("CUDA runtime {} / {}", gpu->runtime_version, dnn_versions()));
+    const nlohmann::json fingerprint = plan_fingerprint(
+        model, plan_settings(options), requested.shapes,
+        {.gpu = gpu->name,
+         .compute_capability = gpu->compute_capability(),
+         .library_versions = fmt::format("CUDA runtime {} / {}", gpu->runtime_version, dnn_versions())});
     EngineOptions engine_options{.tf32 = options.tf32,
                                  .own_depthwise = options.depthwise == DepthwiseKernel::kFoundry,
                                  .kernel_reuse_tolerance = options.kernel_reuse_tolerance};
@@ -227,17 +238,13 @@ class FoundryRuntime : public Runtime {
                                        const RuntimeOptions& requested, const nlohmann::json& fingerprint,
                                        const EngineOptions& engine_options, std::future<WarmLtHandle>& warm_lt,
                                        nlohmann::json& details) {
-    BuildOptions build_options;
-    build_options.format.fp16 = options.precision == Precision::kFp16;
-    build_options.format.nhwc = options.layout == ActivationLayout::kNhwc;
-    build_options.shapes = requested.shapes;
+    PipelineOptions pipeline_options;
+    pipeline_options.format.fp16 = options.precision == Precision::kFp16;
+    pipeline_options.format.nhwc = options.layout == ActivationLayout::kNhwc;
+    pipeline_options.shapes = requested.shapes;
     const Stopwatch passes_watch;
-    BuiltGraph built = build_graph(model, build_options);
+    PlanFile plan = plan_model(model, pipeline_options, fingerprint);
     details["passes_ms"] = passes_watch.elapsed_ms();
-    PlanFile plan{.graph = std::move(built.graph),
-                  .memory = built.memory,
-                  .fingerprint = fingerprint,
-                  .summary = std::move(built.summary)};
     LtHandle lt = take_warm_handle(warm_lt, details);
     const Stopwatch choose_watch;
     auto engine = std::make_unique<Engine>(std::move(plan), engine_options, std::move(lt));

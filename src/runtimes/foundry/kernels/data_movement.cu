@@ -1,6 +1,6 @@
 // Strided copies (layout and dtype conversion, Transpose, Slice, Expand, Concat), Gather and Pad.
 #include "runtimes/foundry/kernels/common.cuh"
-#include "runtimes/foundry/kernels/kernels.h"
+#include "runtimes/foundry/kernels/data_movement.h"
 
 namespace inferfoundry::foundry::kernels {
 namespace {
@@ -49,33 +49,7 @@ __global__ void pad_kernel(const PadArgs a) {
   }
 }
 
-template <typename T>
-__global__ void im2col_kernel(const Im2colArgs a) {
-  const int64_t cols = static_cast<int64_t>(a.r) * a.s * a.c;
-  const int64_t total = a.n * a.oh * a.ow * cols;
-  const T* x = static_cast<const T*>(a.x);
-  T* col = static_cast<T*>(a.col);
-  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < total;
-       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
-    const int64_t k = i % cols, m = i / cols;
-    const int64_t c = k % a.c, s = (k / a.c) % a.s, r = k / (a.c * a.s);
-    const int64_t ox = m % a.ow, oy = (m / a.ow) % a.oh, n = m / (a.ow * a.oh);
-    const int64_t iy = oy * a.sh - a.ph + r * a.dh, ix = ox * a.sw - a.pw + s * a.dw;
-    const bool inside = iy >= 0 && iy < a.h && ix >= 0 && ix < a.w;
-    col[i] = inside ? x[((n * a.h + iy) * a.w + ix) * a.c + c] : T(0.0f);
-  }
-}
-
 }  // namespace
-
-void im2col_nhwc(const Im2colArgs& args, cudaStream_t stream) {
-  const int64_t total = args.n * args.oh * args.ow * args.r * args.s * args.c;
-  if (total == 0) return;
-  if (args.half)
-    im2col_kernel<__half><<<grid_for(total, 256), 256, 0, stream>>>(args);
-  else
-    im2col_kernel<float><<<grid_for(total, 256), 256, 0, stream>>>(args);
-}
 
 void strided_copy(const CopyArgs& args, cudaStream_t stream) {
   if (args.total == 0) return;

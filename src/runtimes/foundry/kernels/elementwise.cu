@@ -1,7 +1,6 @@
-// Fused element-wise programs and the convolution epilogue.
-#include "runtimes/foundry/ew_ops.h"
+// The fused element-wise program: one thread per output element runs every instruction.
 #include "runtimes/foundry/kernels/common.cuh"
-#include "runtimes/foundry/kernels/kernels.h"
+#include "runtimes/foundry/kernels/elementwise.h"
 
 namespace inferfoundry::foundry::kernels {
 namespace {
@@ -93,43 +92,11 @@ __global__ void elementwise_kernel(const ElementwiseArgs args) {
   }
 }
 
-template <typename T>
-__global__ void bias_activation_kernel(T* y, const T* bias, const T* residual, int64_t total, int64_t channels,
-                                       int64_t spatial, bool nhwc, int act, float lo, float hi) {
-  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < total;
-       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
-    const int64_t c = nhwc ? i % channels : (i / spatial) % channels;
-    float v = static_cast<float>(y[i]);
-    if (bias) v += static_cast<float>(bias[c]);
-    if (residual) v += static_cast<float>(residual[i]);
-    if (act == 1)
-      v = fmaxf(v, 0.f);
-    else if (act == 2)
-      v = fminf(fmaxf(v, lo), hi);
-    y[i] = static_cast<T>(v);
-  }
-}
-
 }  // namespace
 
 void elementwise(const ElementwiseArgs& args, cudaStream_t stream) {
   if (args.total == 0) return;
   elementwise_kernel<<<grid_for(args.total, 256), 256, 0, stream>>>(args);
-}
-
-void bias_activation(void* y, const void* bias, const void* residual, int64_t total, int64_t channels, int64_t spatial,
-                     bool nhwc, int act, float lo, float hi, bool half, cudaStream_t stream) {
-  if (total == 0) return;
-  const unsigned grid = grid_for(total, 256);
-  if (half) {
-    bias_activation_kernel<<<grid, 256, 0, stream>>>(static_cast<__half*>(y), static_cast<const __half*>(bias),
-                                                     static_cast<const __half*>(residual), total, channels, spatial,
-                                                     nhwc, act, lo, hi);
-  } else {
-    bias_activation_kernel<<<grid, 256, 0, stream>>>(static_cast<float*>(y), static_cast<const float*>(bias),
-                                                     static_cast<const float*>(residual), total, channels, spatial,
-                                                     nhwc, act, lo, hi);
-  }
 }
 
 }  // namespace inferfoundry::foundry::kernels
