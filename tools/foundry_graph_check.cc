@@ -12,7 +12,7 @@
 #include "bench/inputs.h"
 #include "core/error.h"
 #include "model/model.h"
-#include "runtimes/foundry/builder.h"
+#include "runtimes/foundry/plan/planner.h"
 
 int main(int argc, char** argv) {
   using namespace inferfoundry;
@@ -22,9 +22,9 @@ int main(int argc, char** argv) {
   }
   try {
     const Model model = Model::load(argv[1]);
-    foundry::BuildOptions options;
+    foundry::PipelineOptions options;
     if (argc == 3) options.shapes = parse_shape_list(argv[2]);
-    const foundry::BuiltGraph built = foundry::build_graph(model, options);
+    const foundry::PlanFile built = foundry::plan_model(model, options);
     std::printf("lowers: %d layers after fusion, ops %s\n", built.summary["executed_layers"].get<int>(),
                 built.summary["ops"].dump().c_str());
     return 0;

@@ -10,8 +10,8 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "core/file_io.h"
-#include "core/option_values.h"
 #include "core/json_text.h"
+#include "core/option_values.h"
 
 namespace inferfoundry::cli {
 namespace {
