@@ -24,7 +24,8 @@ using testing::TempDir;
 
 // The codes in the first column of docs/exit-codes.md's table.
 std::set<int> documented_codes() {
-  const fs::path doc = fs::path(__FILE__).parent_path() / ".." / ".." / "docs" / "exit-codes.md";
+  // From the source tree, not __FILE__: ccache (CCACHE_BASEDIR) makes __FILE__ relative to the build folder.
+  const fs::path doc = fs::path(INFERFOUNDRY_SOURCE_DIR) / "docs" / "exit-codes.md";
   const std::string text = read_file(doc);
   const std::regex row(R"(\n\| *([0-9]+) *\|)");
   std::set<int> codes;
